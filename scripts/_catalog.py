@@ -1,0 +1,46 @@
+"""Shared helpers for the build scripts: the catalog file and atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "claimsmap" / "data" / "geojson"
+CATALOG = DATA / "catalog.json"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_geojson(features: list[dict], name: str | None = None) -> str:
+    """Serialise a FeatureCollection, one feature a line, in the given order."""
+    head = '{"type": "FeatureCollection", '
+    if name:
+        head += f'"name": {json.dumps(name)}, '
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
+    return head + '"features": [\n' + lines + "\n]}\n"
+
+
+def load_catalog() -> dict:
+    return json.loads(CATALOG.read_text(encoding="utf-8"))
+
+
+def save_catalog(catalog: dict) -> None:
+    write_atomic(CATALOG, json.dumps(catalog, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,221 @@
+"""Build the regional Natural Earth basemap extract shipped with claimsmap.
+
+Reproducible: the npm package ``world-atlas@2.0.2`` (Natural Earth 1:10m admin-0
+countries as TopoJSON, public domain) is fetched with ``npm pack`` from the npm
+registry, its integrity checked against the pinned value, decoded, clipped to
+the atlas extent and written to ``data/geojson/basemap-ne10m.geojson``. The
+catalog entry records the package, its integrity, the sha256 of the source file
+and of the output.
+
+    python scripts/build_basemap.py            # fetch with npm, build
+    python scripts/build_basemap.py --tarball world-atlas-2.0.2.tgz
+
+Runtime never needs npm or the network: the output is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, mapping
+from shapely.geometry.polygon import orient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _catalog import DATA, dump_geojson, load_catalog, save_catalog, sha256, write_atomic
+
+PACKAGE = "world-atlas"
+VERSION = "2.0.2"
+INTEGRITY = (
+    "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU"
+    "5lFHcYa5ChG0LQ=="
+)
+MEMBER = "package/countries-10m.json"
+MEMBER_SHA256 = "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79"
+# West, south, east, north in degrees: all of China and its land borders
+# (about 73-135 E, 18-54 N), the seas of the atlas and their shores.
+EXTENT = (70.0, -12.0, 150.0, 55.0)
+DECIMALS = 4  # 0.0001 deg ~ 11 m, finer than world-atlas's quantisation
+OUTPUT = DATA / "basemap-ne10m.geojson"
+LAYER_ID = "basemap-ne10m"
+
+
+def fetch_tarball(workdir: Path) -> Path:
+    out = subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--json", "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    info = json.loads(out.stdout)[0]
+    return workdir / info["filename"]
+
+
+def check_integrity(tarball: Path) -> None:
+    algo, _, expected = INTEGRITY.partition("-")
+    digest = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest())
+    if digest.decode() != expected:
+        raise SystemExit(f"{tarball}: integrity mismatch, expected {INTEGRITY}")
+
+
+def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    """Delta-decode and dequantise TopoJSON arcs into lon/lat lists."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list:
+    coords: list[tuple[float, float]] = []
+    for index in indices:
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        coords.extend(arc[1:] if coords else arc)
+    return coords
+
+
+def geometry(arcs: list, geom: dict) -> MultiPolygon | Polygon | None:
+    if geom["type"] == "Polygon":
+        polys = [geom["arcs"]]
+    elif geom["type"] == "MultiPolygon":
+        polys = geom["arcs"]
+    else:
+        return None
+    parts = []
+    for poly in polys:
+        rings = [ring(arcs, r) for r in poly]
+        # Quantisation collapses the smallest islets to fewer than 4 points.
+        if len(rings[0]) < 4:
+            continue
+        parts.append(Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]))
+    return shapely.make_valid(MultiPolygon(parts))
+
+
+def polygons(geom) -> list[Polygon]:
+    """The non-empty polygons of any geometry, collections flattened."""
+    if isinstance(geom, Polygon):
+        return [geom] if geom.area > 0 else []
+    return [p for part in getattr(geom, "geoms", []) for p in polygons(part)]
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def build(tarball: Path) -> None:
+    check_integrity(tarball)
+    with tarfile.open(tarball) as tar:
+        member = tar.extractfile(MEMBER)
+        assert member is not None
+        raw = member.read()
+    if hashlib.sha256(raw).hexdigest() != MEMBER_SHA256:
+        raise SystemExit(f"{MEMBER}: sha256 differs from the pinned {MEMBER_SHA256}")
+    topology = json.loads(raw)
+    arcs = decode_arcs(topology)
+    box = shapely.box(*EXTENT)
+    features = []
+    for geom in topology["objects"]["countries"]["geometries"]:
+        shape = geometry(arcs, geom)
+        if shape is None or not shape.intersects(box):
+            continue
+        clipped = shapely.set_precision(
+            shapely.make_valid(shape.intersection(box)), 10**-DECIMALS
+        )
+        polys = [orient(p, 1.0) for p in polygons(clipped)]
+        if not polys:
+            continue
+        clipped = polys[0] if len(polys) == 1 else MultiPolygon(polys)
+        name = geom["properties"]["name"]
+        iso_n3 = geom.get("id")
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": f"ne-{slug(name)}",
+                    "name": name,
+                    "names": {"en": name},
+                    "kind": "land",
+                    "claimants": [],
+                    "controller": None,
+                    "since": None,
+                    "until": None,
+                    "status": None,
+                    "status_basis": None,
+                    "source": (
+                        "Natural Earth 1:10m Cultural Vectors, Admin 0 - Countries "
+                        f"(de facto view), as packaged in {PACKAGE}@{VERSION}"
+                    ),
+                    "source_url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
+                    "precision_m": 1000,
+                    "iso_n3": iso_n3,
+                },
+                "geometry": mapping(clipped),
+            }
+        )
+    features.sort(key=lambda f: f["properties"]["id"])
+    text = dump_geojson(features, LAYER_ID)
+    text = re.sub(
+        r"-?\d+\.\d{5,}", lambda m: f"{float(m.group()):.{DECIMALS}f}", text
+    )
+    write_atomic(OUTPUT, text)
+
+    catalog = load_catalog()
+    entry = catalog["layers"].setdefault(LAYER_ID, {})
+    entry.update(
+        {
+            "title": "Land and countries (Natural Earth 1:10m, regional extract)",
+            "kind": "land",
+            "theme": "basemap",
+            "file": OUTPUT.name,
+            "source": "Natural Earth 1:10m Admin 0 - Countries, via the npm package "
+            f"{PACKAGE}@{VERSION} (countries-10m.json)",
+            "source_url": "https://www.naturalearthdata.com/",
+            "licence": "Public domain (Natural Earth); world-atlas ISC",
+            "feature_count": len(features),
+            "geometry_type": "MultiPolygon|Polygon",
+            "sha256": sha256(OUTPUT),
+            "provenance": {
+                "script": "scripts/build_basemap.py",
+                "package": f"{PACKAGE}@{VERSION}",
+                "integrity": INTEGRITY,
+                "member": MEMBER,
+                "member_sha256": MEMBER_SHA256,
+                "extent": list(EXTENT),
+                "decimals": DECIMALS,
+            },
+        }
+    )
+    save_catalog(catalog)
+    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes, {len(features)} features)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tarball", type=Path, help="a local world-atlas tarball")
+    args = parser.parse_args()
+    if args.tarball:
+        build(args.tarball)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        build(fetch_tarball(Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()

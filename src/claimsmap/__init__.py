@@ -1,0 +1,50 @@
+"""claimsmap: the sourced, geodesically exact atlas of claims in the western Pacific.
+
+>>> import claimsmap as cm
+>>> round(cm.distance("Ishigaki", "Uotsuri-jima").km)
+168
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from claimsmap.catalog import layers, load
+from claimsmap.errors import (
+    ClaimsmapError,
+    CoordinateError,
+    InvalidFeatureError,
+    InvalidLayerError,
+    UnknownLayerError,
+    UnknownNameError,
+)
+from claimsmap.gazetteer import Feature, find
+from claimsmap.geodesy import Distance, area, distance, length, range_ring
+from claimsmap.io import read_file
+from claimsmap.maps import Map
+
+try:
+    __version__ = version("claimsmap")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0+unknown"
+
+__all__ = [
+    "ClaimsmapError",
+    "CoordinateError",
+    "Distance",
+    "Feature",
+    "InvalidFeatureError",
+    "InvalidLayerError",
+    "Map",
+    "UnknownLayerError",
+    "UnknownNameError",
+    "__version__",
+    "area",
+    "distance",
+    "find",
+    "layers",
+    "length",
+    "load",
+    "range_ring",
+    "read_file",
+]

@@ -1,0 +1,252 @@
+"""The ``claimsmap`` command: layers, features, distances and maps from a shell.
+
+Human text by default; ``--format json`` (``csv``, ``geojson`` where they fit)
+writes machine output on stdout for other tools. Messages go to stderr. Exit
+status: 0 ok, 2 bad input (unknown name, bad coordinate, broken file), 1 an
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["main"]
+
+_POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[, ]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def _place(text: str) -> Any:
+    """A ``LON,LAT`` pair or a feature name."""
+    from claimsmap.geodesy import check_lonlat
+
+    match = _POINT.match(text)
+    if match:
+        return check_lonlat(float(match[1]), float(match[2]), what=f"point {text!r}")
+    return text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _print_json(value: Any) -> None:
+    json.dump(_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _cmd_layers(args: argparse.Namespace) -> None:
+    from claimsmap.catalog import layers
+
+    table = layers()
+    if args.format == "json":
+        _print_json(table.reset_index().to_dict("records"))
+    elif args.format == "csv":
+        sys.stdout.write(table.to_csv())
+    else:
+        width = max(len(i) for i in table.index)
+        for lid, row in table.iterrows():
+            print(f"{lid:<{width}}  {row['feature_count']:>4}  {row['kind']:<12} {row['title']}")
+
+
+def _cmd_show(args: argparse.Namespace) -> None:
+    from claimsmap.gazetteer import find
+
+    feature = find(args.name)
+    if args.format == "geojson":
+        _print_json(feature.__geo_interface__)
+        return
+    if args.format == "json":
+        record = dict(feature.properties)
+        record["layer"] = feature.layer
+        record["geometry"] = feature.__geo_interface__["geometry"]
+        _print_json(record)
+        return
+    p = feature.properties
+    print(f"{p['name']}  ({p['id']}, layer {feature.layer})")
+    for lang, name in (p.get("names") or {}).items():
+        print(f"  name [{lang}]: {name}")
+    print(f"  kind: {p['kind']}")
+    if p.get("claimants"):
+        print(f"  claimants: {', '.join(p['claimants'])}")
+    if p.get("controller"):
+        print(f"  controller: {p['controller']}" + (f" since {p['since']}" if p.get("since") else ""))
+    if p.get("operator"):
+        print(f"  operator: {p['operator']}")
+    geom = feature.geometry
+    if geom.geom_type == "Point":
+        print(f"  location: {geom.x:.6f} E, {geom.y:.6f} N (lon, lat; precision {p['precision_m']} m)")
+    else:
+        w, s, e, n = geom.bounds
+        print(f"  {geom.geom_type}, bounds {w:.4f}..{e:.4f} E, {s:.4f}..{n:.4f} N")
+    if p.get("published_coords"):
+        print(f"  published: {p['published_coords']}")
+    print(f"  source: {p['source']}")
+    print(f"  source_url: {p['source_url']}")
+
+
+def _cmd_distance(args: argparse.Namespace) -> None:
+    from claimsmap.geodesy import distance
+
+    a, b = _place(args.a), _place(args.b)
+    result = distance(a, b)
+    record = {"from": args.a, "to": args.b, **result.to_dict()}
+    if args.format == "json":
+        _print_json(record)
+    elif args.format == "csv":
+        out = io.StringIO()
+        flat = {**record, "a": f"{result.a[0]},{result.a[1]}", "b": f"{result.b[0]},{result.b[1]}"}
+        writer = csv.DictWriter(out, fieldnames=list(flat))
+        writer.writeheader()
+        writer.writerow(flat)
+        sys.stdout.write(out.getvalue())
+    else:
+        az = "" if math.isnan(result.azimuth_deg) else f", initial azimuth {result.azimuth_deg % 360:.1f}°"
+        print(f"{args.a} → {args.b}: {result.km:,.3f} km = {result.nmi:,.3f} nmi{az}")
+        print(f"  nearest points (lon, lat): {result.a[0]:.6f}, {result.a[1]:.6f} → "
+              f"{result.b[0]:.6f}, {result.b[1]:.6f}  (geodesic, WGS84)")
+
+
+def _cmd_map(args: argparse.Namespace) -> None:
+    from claimsmap.io import read_file
+    from claimsmap.maps import Map
+
+    preset = args.preset or "atlas"
+    m = Map.preset(preset)
+    for path in args.add or []:
+        frame = read_file(path)
+        m.add_layer(frame, name=os.path.basename(path))
+    out = args.output or f"claimsmap-{preset}.html"
+    path = m.save(out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB); open it in a browser", file=sys.stderr)
+
+
+def _cmd_validate(args: argparse.Namespace) -> None:
+    from claimsmap.io import read_file
+
+    frame = read_file(args.file)
+    print(f"{args.file}: {len(frame)} features, all valid", file=sys.stderr)
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    import pyproj
+    import shapely
+
+    lines = [f"claimsmap {version('claimsmap')}"]
+    for dist in ("geopandas", "shapely", "pyproj", "folium", "pyogrio", "fiona", "xyzservices"):
+        try:
+            lines.append(f"  {dist} {version(dist)}")
+        except Exception:  # noqa: BLE001 - a missing optional package is reported, not fatal
+            lines.append(f"  {dist} not installed")
+    import pyogrio
+
+    lines.append(f"  GEOS {shapely.geos_version_string}")
+    lines.append(f"  PROJ {pyproj.proj_version_str}")
+    lines.append(f"  GDAL {pyogrio.__gdal_version_string__}")
+    lines.append(f"  Python {sys.version.split()[0]}")
+    return "\n".join(lines)
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(_versions())
+        parser.exit()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimsmap",
+        description="The sourced, geodesic atlas of claims in the western Pacific.",
+        epilog="Distances are geodesic on WGS84; points are LON,LAT in degrees.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("layers", help="list the shipped layers")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.set_defaults(func=_cmd_layers)
+
+    p = sub.add_parser("show", help="show one feature, by id or any name in any language")
+    p.add_argument("name", help='an id or a name, e.g. "Uotsuri-jima", "钓鱼岛", "Diaoyu Dao"')
+    p.add_argument("--format", choices=["text", "json", "geojson"], default="text")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser(
+        "distance",
+        help="minimum geodesic distance between two places (km, nmi, azimuth)",
+        description="Minimum geodesic distance on WGS84 between two places, each a "
+        'feature name or id, or a point "LON,LAT" in degrees (longitude first). '
+        "Result in kilometres and nautical miles (1852 m), with the initial "
+        "azimuth in degrees clockwise from north and the two nearest points.",
+    )
+    p.add_argument("a", help='a feature name or "LON,LAT"')
+    p.add_argument("b", help='a feature name or "LON,LAT"')
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.set_defaults(func=_cmd_distance)
+
+    p = sub.add_parser(
+        "map",
+        help="write a self-contained HTML map (works offline)",
+        description="Render a preset map to one HTML file that needs no network.",
+    )
+    p.add_argument("--preset", default="atlas",
+                   help="atlas (default: every layer) or senkaku")
+    p.add_argument("-o", "--output", help="the HTML file (default claimsmap-PRESET.html)")
+    p.add_argument("--add", action="append", metavar="FILE",
+                   help="add a layer file of your own (GeoJSON/GeoPackage in EPSG:4326)")
+    p.set_defaults(func=_cmd_map)
+
+    p = sub.add_parser("validate", help="check a layer file against the atlas schema")
+    p.add_argument("file")
+    p.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    from claimsmap.errors import ClaimsmapError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except (ClaimsmapError, FileNotFoundError) as err:
+        print(f"claimsmap: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as err:
+        if os.environ.get("CLAIMSMAP_DEBUG"):
+            raise
+        print(
+            f"claimsmap: internal error: {type(err).__name__}: {err} "
+            "(set CLAIMSMAP_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Names and aliases, in every language, to features.
+
+A name is matched after folding case, width, spaces, hyphens, punctuation and
+diacritics (macrons included), so ``"Uotsuri-jima"``, ``"uotsuri jima"``,
+``"Diaoyu Dao"``, ``"魚釣島"``, ``"釣魚島"`` and ``"钓鱼岛"`` all give the same
+feature. The curated layers win over the basemap's country names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from claimsmap.catalog import BASEMAP, layer_ids, load
+from claimsmap.errors import UnknownNameError
+
+__all__ = ["Feature", "features", "find", "normalize"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature of the atlas: its id, names, layer, properties and geometry.
+
+    Attributes
+    ----------
+    id : str
+        The stable atlas id, e.g. ``senkaku-uotsuri-jima``.
+    name : str
+        The English name.
+    names : dict
+        Names by language tag (``ja``, ``zh``, ``zh-Hant``, ...).
+    kind : str
+        The schema kind (``feature``, ``baseline``, ``base``, ...).
+    layer : str
+        The id of the layer it comes from.
+    properties : dict
+        Every property, the schema's and the layer's own.
+    geometry : shapely geometry
+        In (lon, lat) degrees, EPSG:4326.
+    """
+
+    id: str
+    name: str
+    names: Mapping[str, str]
+    kind: str
+    layer: str
+    properties: Mapping[str, Any] = field(repr=False)
+    geometry: BaseGeometry = field(repr=False)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The feature as a GeoJSON Feature mapping."""
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "properties": dict(self.properties),
+            "geometry": mapping(self.geometry),
+        }
+
+
+def normalize(name: str) -> str:
+    """Fold a name for matching: case, width, diacritics, spaces and punctuation.
+
+    Examples
+    --------
+    >>> normalize("Taishō-jima") == normalize("taisho jima")
+    True
+    >>> normalize("　釣魚島 ")
+    '釣魚島'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\s\-_.,'’()/·・]+", "", text)
+
+
+def _names_of(props: Mapping[str, Any]) -> Iterator[str]:
+    yield props["id"]
+    yield props["name"]
+    names = props.get("names")
+    if isinstance(names, Mapping):
+        yield from (v for v in names.values() if isinstance(v, str))
+    aliases = props.get("aliases")
+    if isinstance(aliases, list | tuple):
+        yield from (a for a in aliases if isinstance(a, str))
+
+
+@functools.cache
+def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
+    """Features by id, and the ids each normalised name points to."""
+    by_id: dict[str, Feature] = {}
+    by_name: dict[str, list[str]] = {}
+    # Curated layers first, basemap last, so a curated name wins a clash.
+    order = [lid for lid in layer_ids() if lid != BASEMAP] + [BASEMAP]
+    for layer_id in order:
+        frame = load(layer_id)
+        for props, geom in zip(
+            frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        ):
+            feature = Feature(
+                id=props["id"],
+                name=props["name"],
+                names=dict(props.get("names") or {}),
+                kind=props["kind"],
+                layer=layer_id,
+                properties=props,
+                geometry=geom,
+            )
+            by_id[feature.id] = feature
+            for name in _names_of(props):
+                ids = by_name.setdefault(normalize(name), [])
+                if feature.id not in ids:
+                    ids.append(feature.id)
+    return by_id, by_name
+
+
+def features() -> list[Feature]:
+    """Every feature of the atlas, curated layers first.
+
+    Examples
+    --------
+    >>> len([f for f in features() if f.layer == "senkaku-islands"])
+    8
+    """
+    return list(_index()[0].values())
+
+
+def find(name: str) -> Feature:
+    """Find a feature by its id or any of its names, in any language.
+
+    Parameters
+    ----------
+    name : str
+        An atlas id (``senkaku-uotsuri-jima``), a name in any language the atlas
+        records (``"Uotsuri-jima"``, ``"Diaoyu Dao"``, ``"釣魚臺"``), or an alias.
+        Case, spaces, hyphens, punctuation and macrons are forgiven.
+
+    Returns
+    -------
+    Feature
+
+    Raises
+    ------
+    UnknownNameError
+        When nothing matches (with the closest names), or when the name is
+        shared by features of different curated layers (with their ids).
+
+    Examples
+    --------
+    >>> find("Uotsuri-jima").id
+    'senkaku-uotsuri-jima'
+    >>> find("釣魚臺") == find("钓鱼岛") == find("uotsuri jima")
+    True
+    >>> find("Uotsuri")
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.UnknownNameError: Unknown feature 'Uotsuri'. Did you mean: 'Uotsuri-jima' (senkaku-uotsuri-jima)? ...
+    """  # noqa: E501
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownNameError(f"feature name must be a non-empty string, not {name!r}")
+    by_id, by_name = _index()
+    ids = by_name.get(normalize(name), [])
+    curated = [i for i in ids if by_id[i].layer != BASEMAP]
+    if len(curated) == 1 or (not curated and len(ids) == 1):
+        return by_id[(curated or ids)[0]]
+    if ids:
+        listed = ", ".join(ids)
+        raise UnknownNameError(
+            f"Feature name {name!r} is ambiguous: {listed}. Give the id instead."
+        )
+    raise UnknownNameError(_suggest(name, by_id, by_name))
+
+
+def _suggest(name: str, by_id: dict[str, Feature], by_name: dict[str, list[str]]) -> str:
+    key = normalize(name)
+    close = difflib.get_close_matches(key, list(by_name), n=6, cutoff=0.6)
+    # Prefix matches (``Uotsuri`` for ``Uotsuri-jima``) rank first.
+    prefixed = [k for k in by_name if k.startswith(key) and len(key) >= 3]
+    seen: list[str] = []
+    for k in [*prefixed, *close]:
+        for fid in by_name[k]:
+            if fid not in seen:
+                seen.append(fid)
+    hints = [f"{by_id[fid].name!r} ({fid})" for fid in seen[:3]]
+    hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
+    return (
+        f"Unknown feature {name!r}.{hint} `claimsmap show` takes ids and names in any "
+        "language; `claimsmap layers` lists the layers."
+    )

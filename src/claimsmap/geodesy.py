@@ -1,0 +1,486 @@
+"""Measurements on the WGS84 ellipsoid: distance, azimuth, nearest points, rings.
+
+Every measurement in claimsmap goes through this module and through one
+``pyproj.Geod(ellps="WGS84")``. Coordinates are always (lon, lat) in degrees;
+distances are metres on the ellipsoid unless a name says otherwise (``km``,
+``nmi`` for the international nautical mile of 1852 m).
+
+.. warning::
+   Edges of lines and polygons are taken as *geodesics* between their
+   vertices, not as straight lines in a map projection. For the short edges of
+   the atlas's data the difference is centimetres to metres; for an edge of
+   hundreds of kilometres (an ADIZ side) it can be kilometres.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from claimsmap.errors import ClaimsmapError, CoordinateError
+
+__all__ = [
+    "GEOD",
+    "NMI",
+    "Distance",
+    "Unit",
+    "area",
+    "as_geometry",
+    "check_lonlat",
+    "distance",
+    "length",
+    "range_ring",
+    "to_metres",
+]
+
+#: The one ellipsoid of claimsmap.
+GEOD = Geod(ellps="WGS84")
+#: The international nautical mile, in metres.
+NMI = 1852.0
+
+Unit = Literal["m", "km", "nmi"]
+_UNIT_METRES: dict[str, float] = {"m": 1.0, "km": 1000.0, "nmi": NMI, "nm": NMI}
+_EARTH_RADIUS = 6_371_008.8
+
+
+def to_metres(value: float, unit: str) -> float:
+    """Convert a distance to metres.
+
+    Parameters
+    ----------
+    value : float
+        The distance.
+    unit : {"m", "km", "nmi"}
+        Its unit; ``"nm"`` is accepted for nautical miles.
+
+    Examples
+    --------
+    >>> to_metres(12, "nmi")
+    22224.0
+    >>> to_metres(1, "mile")
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.ClaimsmapError: unit 'mile' is not known; use one of m, km, nmi
+    """
+    try:
+        return float(value) * _UNIT_METRES[unit]
+    except KeyError:
+        raise ClaimsmapError(f"unit {unit!r} is not known; use one of m, km, nmi") from None
+
+
+def check_lonlat(lon: float, lat: float, *, what: str = "point") -> tuple[float, float]:
+    """Check that a (lon, lat) pair is in range, and say so when it looks swapped.
+
+    Parameters
+    ----------
+    lon, lat : float
+        Longitude and latitude in degrees, in that order.
+    what : str
+        How to name the pair in the message.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon, lat)`` as floats.
+
+    Raises
+    ------
+    CoordinateError
+        When a value is not finite or out of range.
+
+    Examples
+    --------
+    >>> check_lonlat(124.16, 24.34)
+    (124.16, 24.34)
+    >>> check_lonlat(25.74, 123.47)
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.CoordinateError: point (25.74, 123.47): latitude 123.47 is outside -90..90; it looks like (lat, lon) — give (lon, lat): (123.47, 25.74)
+    """  # noqa: E501
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise CoordinateError(f"{what} ({lon!r}, {lat!r}) is not two numbers") from None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise CoordinateError(f"{what} ({lon}, {lat}) is not finite")
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return lon, lat
+    where = f"{what} ({lon:g}, {lat:g})"
+    if not -90 <= lat <= 90:
+        problem = f"latitude {lat:g} is outside -90..90"
+    else:
+        problem = f"longitude {lon:g} is outside -180..180"
+    if -90 <= lon <= 90 and -180 <= lat <= 180:
+        raise CoordinateError(
+            f"{where}: {problem}; it looks like (lat, lon) — give (lon, lat): "
+            f"({lat:g}, {lon:g})"
+        )
+    raise CoordinateError(f"{where}: {problem}; give (lon, lat) in degrees")
+
+
+def as_geometry(value: Any) -> BaseGeometry:
+    """Turn a feature name, a feature, a (lon, lat) pair or a geometry into a geometry.
+
+    Parameters
+    ----------
+    value : str, Feature, tuple of float or shapely geometry
+        A name or id that :func:`claimsmap.find` knows, an object with a
+        ``geometry`` attribute or ``__geo_interface__``, a ``(lon, lat)`` pair,
+        or a shapely geometry in lon/lat degrees.
+
+    Examples
+    --------
+    >>> as_geometry((123.47, 25.74)).wkt
+    'POINT (123.47 25.74)'
+    """
+    if isinstance(value, BaseGeometry):
+        if value.is_empty:
+            raise ClaimsmapError("an empty geometry has no distance; give a real one")
+        xmin, ymin, xmax, ymax = value.bounds
+        check_lonlat(xmin, ymin, what="geometry corner")
+        check_lonlat(xmax, ymax, what="geometry corner")
+        return value
+    if isinstance(value, str):
+        from claimsmap.gazetteer import find
+
+        return find(value).geometry
+    geometry = getattr(value, "geometry", None)
+    if isinstance(geometry, BaseGeometry):
+        return as_geometry(geometry)
+    if hasattr(value, "__geo_interface__"):
+        return as_geometry(shapely.geometry.shape(value))
+    if isinstance(value, Sequence) and len(value) == 2:
+        return Point(check_lonlat(value[0], value[1]))
+    raise ClaimsmapError(
+        f"cannot measure {value!r}: give a feature name, a (lon, lat) pair or a "
+        "shapely geometry"
+    )
+
+
+@dataclass(frozen=True)
+class Distance:
+    """The minimum geodesic distance between two geometries on WGS84.
+
+    Attributes
+    ----------
+    metres : float
+        The distance in metres on the WGS84 ellipsoid.
+    azimuth_deg : float
+        Initial azimuth of the geodesic from ``a`` to ``b``, degrees clockwise
+        from north (-180..180); NaN where the distance is 0.
+    back_azimuth_deg : float
+        Azimuth from ``b`` back to ``a``, in degrees.
+    a, b : tuple of float
+        The nearest points, (lon, lat) degrees, on the first and the second
+        geometry.
+    """
+
+    metres: float
+    azimuth_deg: float
+    back_azimuth_deg: float
+    a: tuple[float, float]
+    b: tuple[float, float]
+
+    @property
+    def km(self) -> float:
+        """The distance in kilometres."""
+        return self.metres / 1000.0
+
+    @property
+    def nmi(self) -> float:
+        """The distance in international nautical miles (1852 m)."""
+        return self.metres / NMI
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as plain JSON-ready values (azimuth NaN as None)."""
+        return {
+            "metres": self.metres,
+            "km": self.km,
+            "nmi": self.nmi,
+            "azimuth_deg": None if math.isnan(self.azimuth_deg) else self.azimuth_deg,
+            "back_azimuth_deg": None
+            if math.isnan(self.back_azimuth_deg)
+            else self.back_azimuth_deg,
+            "a": list(self.a),
+            "b": list(self.b),
+        }
+
+    def __str__(self) -> str:
+        return f"{self.km:,.3f} km ({self.nmi:,.3f} nmi)"
+
+
+def _inverse(a: tuple[float, float], b: tuple[float, float]) -> Distance:
+    az, baz, metres = GEOD.inv(a[0], a[1], b[0], b[1])
+    if metres == 0:
+        az = baz = math.nan
+    return Distance(float(metres), float(az), float(baz), a, b)
+
+
+def _nearest_on_segment(
+    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> tuple[float, tuple[float, float]]:
+    """Nearest point to ``p`` on the geodesic segment a-b: (metres, (lon, lat)).
+
+    Samples the segment, then narrows the best bracket by golden-section search
+    to a millimetre along the segment.
+    """
+    az, _, seg = GEOD.inv(a[0], a[1], b[0], b[1])
+    if seg == 0:
+        return float(GEOD.inv(p[0], p[1], a[0], a[1])[2]), a
+    n = 16
+    s = np.linspace(0.0, seg, n + 1)
+    lons, lats, _ = GEOD.fwd(np.full(n + 1, a[0]), np.full(n + 1, a[1]), np.full(n + 1, az), s)
+    dist = GEOD.inv(np.full(n + 1, p[0]), np.full(n + 1, p[1]), lons, lats)[2]
+    i = int(np.argmin(dist))
+    lo, hi = s[max(i - 1, 0)], s[min(i + 1, n)]
+
+    def at(x: float) -> tuple[float, tuple[float, float]]:
+        lon, lat, _ = GEOD.fwd(a[0], a[1], az, x)
+        return float(GEOD.inv(p[0], p[1], lon, lat)[2]), (float(lon), float(lat))
+
+    ratio = (math.sqrt(5) - 1) / 2
+    x1, x2 = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    f1, f2 = at(x1)[0], at(x2)[0]
+    while hi - lo > 1e-3:
+        if f1 <= f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - ratio * (hi - lo)
+            f1 = at(x1)[0]
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + ratio * (hi - lo)
+            f2 = at(x2)[0]
+    best = min((at(x) for x in (lo, (lo + hi) / 2, hi)), key=lambda r: r[0])
+    ends = (float(dist[0]), a), (float(dist[-1]), b)
+    return min((best, *ends), key=lambda r: r[0])
+
+
+def _parts(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices (n, 2) and segments (m, 2, 2) of a geometry, in lon/lat."""
+    vertices = shapely.get_coordinates(geom)
+    lines = shapely.get_parts(shapely.boundary(geom) if geom.geom_type.endswith(
+        "Polygon") else geom)
+    segments = []
+    for line in shapely.get_parts(lines):
+        if line.geom_type == "Point":
+            continue
+        coords = shapely.get_coordinates(line)
+        if len(coords) > 1:
+            segments.append(np.stack([coords[:-1], coords[1:]], axis=1))
+    segs = np.concatenate(segments) if segments else np.empty((0, 2, 2))
+    return vertices, segs
+
+
+def _planar_segment_distance(points: np.ndarray, segs: np.ndarray) -> np.ndarray:
+    """Planar distances (len(points), len(segs)) from points to segments."""
+    a = segs[None, :, 0, :]
+    d = segs[None, :, 1, :] - a
+    rel = points[:, None, :] - a
+    length2 = np.einsum("...i,...i", d, d)
+    t = np.clip(np.einsum("...i,...i", rel, d) / np.where(length2 == 0, 1, length2), 0, 1)
+    nearest = a + t[..., None] * d
+    return np.hypot(*(points[:, None, :] - nearest).transpose(2, 0, 1))
+
+
+def _nearest(a: BaseGeometry, b: BaseGeometry) -> Distance:
+    """Minimum geodesic distance between two non-intersecting geometries."""
+    line = shapely.shortest_line(a, b)
+    (x0, y0), (x1, y1) = shapely.get_coordinates(line)
+    lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
+    aeqd = Transformer.from_crs(
+        "EPSG:4326",
+        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m",
+        always_xy=True,
+    )
+    va, sa = _parts(a)
+    vb, sb = _parts(b)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        if xy.size == 0:
+            return xy
+        flat = xy.reshape(-1, 2)
+        x, y = aeqd.transform(flat[:, 0], flat[:, 1])
+        return np.column_stack([x, y]).reshape(xy.shape)
+
+    pva, psa, pvb, psb = project(va), project(sa), project(vb), project(sb)
+    approx = [np.hypot(*(pva[:, None, :] - pvb[None, :, :]).transpose(2, 0, 1))]
+    pairs_ab = _planar_segment_distance(pva, psb) if len(psb) else None
+    pairs_ba = _planar_segment_distance(pvb, psa) if len(psa) else None
+    approx += [m for m in (pairs_ab, pairs_ba) if m is not None]
+    d0 = min(float(m.min()) for m in approx)
+    # The projection distorts distances away from its centre; keep every
+    # candidate that could be the true minimum, with room to spare.
+    limit = d0 * (1.05 + (d0 / _EARTH_RADIUS) ** 2) + 1000.0
+
+    best = min(
+        (_inverse(tuple(p), tuple(q)) for p in va for q in vb),
+        key=lambda r: r.metres,
+    ) if len(va) * len(vb) <= 4 else None
+    candidates: list[tuple[float, tuple[float, float], tuple[float, float]]] = []
+    if best is not None:
+        candidates.append((best.metres, best.a, best.b))
+    else:
+        i, j = np.nonzero(approx[0] <= limit)
+        for ii, jj in zip(i, j, strict=True):
+            p, q = tuple(va[ii]), tuple(vb[jj])
+            candidates.append((_inverse(p, q).metres, p, q))
+    for matrix, verts, segs, forward in (
+        (pairs_ab, va, sb, True),
+        (pairs_ba, vb, sa, False),
+    ):
+        if matrix is None:
+            continue
+        for ii, jj in zip(*np.nonzero(matrix <= limit), strict=True):
+            v = (float(verts[ii][0]), float(verts[ii][1]))
+            seg = segs[jj]
+            metres, q = _nearest_on_segment(v, tuple(seg[0]), tuple(seg[1]))
+            candidates.append((metres, v, q) if forward else (metres, q, v))
+    _, pa, pb = min(candidates, key=lambda c: c[0])
+    return _inverse(
+        (float(pa[0]), float(pa[1])), (float(pb[0]), float(pb[1]))
+    )
+
+
+def distance(a: Any, b: Any) -> Distance:
+    """Minimum geodesic distance between two places on the WGS84 ellipsoid.
+
+    Parameters
+    ----------
+    a, b : str, Feature, tuple of float or shapely geometry
+        Feature names or ids (any language, see :func:`claimsmap.find`),
+        ``(lon, lat)`` pairs in degrees, or shapely geometries in lon/lat.
+
+    Returns
+    -------
+    Distance
+        Metres, km and nautical miles, the initial azimuth from ``a`` to ``b``
+        and the two nearest points (lon, lat).
+
+    Raises
+    ------
+    UnknownNameError
+        When a name is not in the atlas.
+    CoordinateError
+        When a pair is out of range or looks like (lat, lon).
+
+    Notes
+    -----
+    For lines and polygons the nearest points are the true nearest points on
+    the edges (taken as geodesics), found inside segments as well as at
+    vertices. Geometries that touch or overlap are 0 m apart. The distance
+    between two points is Karney's geodesic inverse (through PROJ), accurate
+    to a few nanometres.
+
+    Examples
+    --------
+    Two points, Hirara on Miyako-jima to Ishigaki port:
+
+    >>> d = distance((125.2811, 24.8067), (124.1556, 24.3367))
+    >>> round(d.km, 3), round(d.azimuth_deg, 1)
+    (124.892, -115.3)
+
+    A point to a line, measured inside the segment, not at a vertex:
+
+    >>> from shapely import LineString
+    >>> round(distance((0.5, 1.0), LineString([(0, 0), (1, 0)])).km, 1)
+    110.6
+
+    Touching geometries are 0 apart:
+
+    >>> distance((0, 0), LineString([(0, 0), (1, 0)])).metres
+    0.0
+    """
+    ga, gb = as_geometry(a), as_geometry(b)
+    if ga.geom_type == "Point" and gb.geom_type == "Point":
+        return _inverse((ga.x, ga.y), (gb.x, gb.y))
+    if ga.intersects(gb):
+        p = shapely.intersection(ga, gb).representative_point()
+        return Distance(0.0, math.nan, math.nan, (p.x, p.y), (p.x, p.y))
+    return _nearest(ga, gb)
+
+
+def range_ring(
+    center: Any,
+    radius: float,
+    unit: Unit = "km",
+    *,
+    tolerance_m: float = 10.0,
+) -> Polygon:
+    """The geodesic circle of a radius around a place, as a polygon.
+
+    Parameters
+    ----------
+    center : str, Feature, tuple of float or shapely Point
+        The centre; for a non-point feature, its representative point.
+    radius : float
+        The radius, in ``unit``.
+    unit : {"km", "m", "nmi"}
+        The unit of ``radius``.
+    tolerance_m : float
+        Largest gap, in metres, between the polygon's straight edges and the
+        true circle; the number of vertices follows from it.
+
+    Returns
+    -------
+    shapely.Polygon
+        Counter-clockwise ring of (lon, lat) vertices, each ``radius`` from the
+        centre along a geodesic.
+
+    Examples
+    --------
+    >>> ring = range_ring((124.16, 24.34), 200, "nmi")
+    >>> round(distance((124.16, 24.34), ring.exterior.coords[7]).nmi, 6)
+    200.0
+    """
+    point = as_geometry(center)
+    if point.geom_type != "Point":
+        point = point.representative_point()
+    metres = to_metres(radius, unit)
+    if not metres > 0:
+        raise ClaimsmapError(f"radius {radius!r} {unit}: give a positive distance")
+    if metres > 0.45 * math.pi * _EARTH_RADIUS:
+        raise ClaimsmapError(f"radius {radius} {unit} is too large for a ring polygon")
+    angular = metres / _EARTH_RADIUS
+    step = 2 * math.acos(max(-1.0, 1 - tolerance_m / (_EARTH_RADIUS * math.sin(angular))))
+    n = max(36, min(3600, math.ceil(2 * math.pi / step)))
+    azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
+    lons, lats, _ = GEOD.fwd(
+        np.full(n, point.x), np.full(n, point.y), azimuths, np.full(n, metres)
+    )
+    return orient(Polygon(np.column_stack([lons, lats])), 1.0)
+
+
+def area(geometry: BaseGeometry) -> float:
+    """Geodesic area of a polygon on WGS84, in square metres, whatever its orientation.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> round(area(box(0, 0, 1, 1)) / 1e6, 1)
+    12308.8
+    """
+    if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
+        return 0.0
+    polys = [orient(p, 1.0) for p in shapely.get_parts(geometry)]
+    return float(sum(GEOD.geometry_area_perimeter(p)[0] for p in polys))
+
+
+def length(geometry: BaseGeometry) -> float:
+    """Geodesic length of a line (or perimeter of a polygon) on WGS84, in metres.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> round(length(LineString([(118, 23), (122, 27)])) / 1000, 3)
+    600.283
+    """
+    return float(GEOD.geometry_length(geometry))

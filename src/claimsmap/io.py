@@ -1,0 +1,202 @@
+"""Reading layer files and writing outputs atomically.
+
+GeoJSON is parsed here directly, so that a malformed or truncated file gives a
+message with its line and column; other formats (GeoPackage, FlatGeobuf,
+Shapefile) go through pyogrio. Every file is checked to be in EPSG:4326
+(lon, lat) and every feature against :mod:`claimsmap.schema`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.errors import GEOSException
+
+from claimsmap.errors import InvalidLayerError
+from claimsmap.schema import FIELDS, validate_feature
+
+__all__ = ["atomic_path", "read_file", "write_text_atomic"]
+
+_CRS84 = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+    "epsg:4326",
+}
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` on success.
+
+    Nothing is left behind when the block raises: a reader never sees a
+    half-written file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text()
+    'done'
+    """
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"{target}: folder {parent} does not exist; create it")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write text to ``path`` atomically (temporary file, then rename)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def _open_text(path: Path) -> IO[str]:
+    return path.open(encoding="utf-8")
+
+
+def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
+    try:
+        with _open_text(path) as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as err:
+        raise InvalidLayerError(
+            f"{label}: not valid JSON at line {err.lineno}, column {err.colno} "
+            f"({err.msg}); the file may be truncated — restore or re-export it"
+        ) from err
+    except UnicodeDecodeError as err:
+        raise InvalidLayerError(f"{label}: not UTF-8 text; save it as UTF-8") from err
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise InvalidLayerError(
+            f"{label}: not a GeoJSON FeatureCollection; wrap the features in "
+            '{"type": "FeatureCollection", "features": [...]}'
+        )
+    crs = data.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
+        if name not in _CRS84:
+            raise InvalidLayerError(
+                f"{label}: CRS is {name!r}; claimsmap reads EPSG:4326 (lon, lat) only — "
+                "reproject it, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"
+            )
+    if not isinstance(data.get("features"), list):
+        raise InvalidLayerError(f"{label}: 'features' is missing or not a list")
+    return data
+
+
+def _frame_from_geojson(data: dict[str, Any], label: str) -> gpd.GeoDataFrame:
+    rows, geoms = [], []
+    for index, feature in enumerate(data["features"]):
+        props = (feature or {}).get("properties") or {}
+        fid = props.get("id", f"#{index}")
+        try:
+            geom = shapely.geometry.shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError, GEOSException) as err:
+            raise InvalidLayerError(
+                f"{label}: feature {fid!r}: field 'geometry' cannot be read ({err}); "
+                "give a GeoJSON geometry"
+            ) from err
+        rows.append(props)
+        geoms.append(geom)
+    frame = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+
+
+def _frame_from_ogr(path: Path, label: str) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as err:  # pyogrio raises several unrelated types
+        raise InvalidLayerError(f"{label}: cannot be read ({err})") from err
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        found = frame.crs.to_string() if frame.crs is not None else "none"
+        raise InvalidLayerError(
+            f"{label}: CRS is {found}; claimsmap reads EPSG:4326 (lon, lat) only — "
+            "reproject it, e.g. GeoDataFrame.to_crs(4326) or ogr2ogr -t_srs EPSG:4326"
+        )
+    for column in ("names", "claimants"):
+        if column in frame:
+            frame[column] = [
+                json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v
+                for v in frame[column]
+            ]
+    return frame
+
+
+def read_file(
+    path: str | os.PathLike[str], *, validate: bool = True, label: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read a layer file into a GeoDataFrame in EPSG:4326, checked against the schema.
+
+    Parameters
+    ----------
+    path : str or path
+        A GeoJSON file (``.geojson``, ``.json``) or any file pyogrio reads.
+    validate : bool
+        Check every feature against :mod:`claimsmap.schema` (the default).
+    label : str, optional
+        How to name the file in messages; the path by default.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The schema columns first (``id``, ``name``, ... ``precision_m``), then
+        any others, then ``geometry``; CRS EPSG:4326.
+
+    Raises
+    ------
+    InvalidLayerError
+        When the file is malformed, truncated, not EPSG:4326 or a feature
+        breaks the schema; the message names the file, feature and field.
+    FileNotFoundError
+        When there is no such file.
+    """
+    path = Path(path)
+    label = label or str(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{label}: no such file")
+    if path.suffix.lower() in {".geojson", ".json"}:
+        frame = _frame_from_geojson(_parse_geojson(path, label), label)
+    else:
+        frame = _frame_from_ogr(path, label)
+    if validate:
+        for index, (props, geom) in enumerate(
+            zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True)
+        ):
+            clean = {k: (None if _isna(v) else v) for k, v in props.items()}
+            validate_feature(clean, geom, file=label, index=index)
+        duplicated = frame["id"][frame["id"].duplicated()].tolist() if len(frame) else []
+        if duplicated:
+            raise InvalidLayerError(
+                f"{label}: feature {duplicated[0]!r}: field 'id' is used twice; ids must be unique"
+            )
+    columns = [c for c in FIELDS if c in frame] + [
+        c for c in frame.columns if c not in FIELDS and c != "geometry"
+    ]
+    return gpd.GeoDataFrame(frame[[*columns, "geometry"]], geometry="geometry", crs="EPSG:4326")
+
+
+def _isna(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)

@@ -1,0 +1,458 @@
+"""The :class:`Map`: layered, offline, single-file Leaflet maps of the atlas."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from claimsmap.catalog import BASEMAP, catalog, load, resolve_layer
+from claimsmap.errors import ClaimsmapError
+from claimsmap.geodesy import Unit, range_ring
+from claimsmap.io import write_text_atomic
+from claimsmap.maps._assets import asset
+from claimsmap.maps._html import escape, popup_html, script_json
+from claimsmap.maps.styles import LAND, RING, WATER, style_for
+
+__all__ = ["Map"]
+
+_CSS = f"""
+.leaflet-container {{ background: {WATER}; font: 13px/1.4 system-ui, sans-serif; }}
+.cm-title {{ position: absolute; z-index: 1000; top: 10px; left: 50%;
+  transform: translateX(-50%); background: rgba(255,255,255,.92); padding: 4px 12px;
+  border-radius: 4px; font-weight: 600; font-size: 15px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.cm-legend {{ background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
+.cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
+.cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
+.cm-legend .cm-swatch {{ flex: 0 0 22px; height: 12px; }}
+.cm-popup h4 {{ margin: 0 0 2px; }}
+.cm-popup .cm-layer {{ color: #555; font-size: 11px; margin-bottom: 4px; }}
+.cm-popup table {{ border-collapse: collapse; font-size: 12px; }}
+.cm-popup th {{ text-align: left; vertical-align: top; padding: 1px 6px 1px 0;
+  color: #444; font-weight: 600; white-space: nowrap; }}
+.cm-popup td {{ padding: 1px 0; }}
+.cm-label {{ background: none; border: none; }}
+.cm-label span {{ color: {RING["color"]}; font-weight: 600; font-size: 11px;
+  white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
+"""
+
+
+class _OfflineMap(folium.Map):
+    """A folium map that loads nothing from the network: Leaflet is inlined."""
+
+    default_js: list = []  # noqa: RUF012 - folium reads these class attributes
+    default_css: list = []  # noqa: RUF012
+
+
+class _Inline(Element):
+    """Inline ``<style>``/``<script>`` for the page header."""
+
+    def __init__(self, tag: str, text: str) -> None:
+        super().__init__(f"<{tag}>{text}</{tag}>")
+
+
+class _GeoJsonLayer(MacroElement):
+    """A GeoJSON layer whose popups, tooltips and labels were escaped in Python."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+  style: function () { return {{ this.style }}; },
+  interactive: {{ this.interactive }},
+  pointToLayer: function (f, latlng) {
+    if (f.properties._label) {
+      return L.marker(latlng, {interactive: false, icon: L.divIcon({
+        className: "cm-label", html: "<span>" + f.properties._label + "</span>",
+        iconSize: null, iconAnchor: [-4, 8]})});
+    }
+    return L.circleMarker(latlng, {{ this.style }});
+  },
+  onEachFeature: function (f, layer) {
+    if (f.properties._popup) { layer.bindPopup(f.properties._popup, {maxWidth: 380}); }
+    if (f.properties._tooltip) { layer.bindTooltip(f.properties._tooltip, {sticky: true}); }
+  }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        features: list[dict[str, Any]],
+        style: Mapping[str, Any],
+        *,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__()
+        self._name = "GeoJsonLayer"
+        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.style = script_json(dict(style))
+        self.interactive = "true" if interactive else "false"
+
+
+class _Legend(MacroElement):
+    """One categorical legend; its entries follow the layers switched on."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var entries = {{ this.entries }};
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "cm-legend");
+    div.innerHTML = "<h4>Legend</h4>" + entries.map(function (e) {
+      return '<div class="cm-entry" data-layer="' + e.layer + '">' +
+        '<span class="cm-swatch" style="' + e.swatch + '"></span>' +
+        "<span>" + e.label + "</span></div>";
+    }).join("");
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
+  function sync() {
+    entries.forEach(function (e) {
+      var group = window[e.layer];
+      var row = document.querySelector('.cm-legend [data-layer="' + e.layer + '"]');
+      if (row && group) { row.style.display = map.hasLayer(group) ? "" : "none"; }
+    });
+  }
+  map.on("overlayadd overlayremove", sync);
+  sync();
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, entries: list[dict[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.entries = script_json(entries)
+
+
+def _swatch(style: Mapping[str, Any], point: bool) -> str:
+    color = style.get("color", "#444")
+    fill = style.get("fillColor", color)
+    if point:
+        return (
+            f"background:{fill};border:2px solid {color};border-radius:50%;"
+            "height:10px;flex-basis:10px;margin:0 6px"
+        )
+    if style.get("fillOpacity", 0) >= 0.2:
+        return f"background:{fill};border:1px solid {color};opacity:.8"
+    dash = "dashed" if style.get("dashArray") else "solid"
+    return f"border-top:3px {dash} {color};height:0"
+
+
+def _feature_dicts(frame: gpd.GeoDataFrame, title: str) -> list[dict[str, Any]]:
+    out = []
+    records = frame.drop(columns="geometry").to_dict("records")
+    for props, geom in zip(records, frame.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        clean = {k: v for k, v in props.items() if not _isna(v)}
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": clean.get("id"),
+                    "_popup": popup_html(clean, title),
+                    "_tooltip": escape(clean.get("name", clean.get("id", ""))),
+                },
+                "geometry": mapping(geom),
+            }
+        )
+    return out
+
+
+def _isna(value: Any) -> bool:
+    if isinstance(value, list | dict | tuple):
+        return False
+    return value is None or (isinstance(value, float) and value != value)
+
+
+class Map:
+    """A layered Leaflet map of the atlas that works offline as one HTML file.
+
+    Parameters
+    ----------
+    layers : iterable of str or GeoDataFrame, optional
+        Layer ids (see :func:`claimsmap.layers`) or GeoDataFrames in EPSG:4326
+        with at least ``id`` and ``name`` columns.
+    title : str, optional
+        Shown at the top of the map.
+    basemap : bool
+        Draw the embedded Natural Earth land (the default); no tiles needed.
+    tiles : str, optional
+        An xyzservices provider name (``"OpenStreetMap.Mapnik"``,
+        ``"CartoDB.Positron"``) drawn under the data; needs the network.
+    bounds : tuple of float, optional
+        ``(west, south, east, north)`` degrees to show; the data's extent if
+        omitted.
+
+    Examples
+    --------
+    >>> m = Map(["senkaku-islands", "prc-diaoyu-baselines-2012"], title="Senkaku")
+    >>> m = m.add_ring("Ishigaki", 200, "km")
+    >>> html = m.to_html()
+    >>> "钓鱼岛" in html and "cdn.jsdelivr" not in html
+    True
+    """
+
+    def __init__(
+        self,
+        layers: Iterable[str | gpd.GeoDataFrame] = (),
+        *,
+        title: str | None = None,
+        basemap: bool = True,
+        tiles: str | None = None,
+        bounds: tuple[float, float, float, float] | None = None,
+    ) -> None:
+        self._map = _OfflineMap(location=(25.0, 123.0), zoom_start=6, tiles=None,
+                                control_scale=True)
+        header = self._map.get_root().header
+        header.add_child(_Inline("style", asset("leaflet.css")), name="leaflet_css")
+        header.add_child(_Inline("script", asset("leaflet.js")), name="leaflet_js")
+        header.add_child(_Inline("style", _CSS), name="claimsmap_css")
+        self.title = title
+        self._bounds = bounds
+        self._extent: list[tuple[float, float, float, float]] = []
+        self._legend: list[dict[str, str]] = []
+        self._kinds_seen: dict[str, int] = {}
+        self._finished = False
+        if tiles:
+            self._add_tiles(tiles)
+        if basemap:
+            self._add_basemap()
+        for layer in layers:
+            self.add_layer(layer)
+
+    # -- building -----------------------------------------------------------
+    def _add_tiles(self, name: str) -> None:
+        import xyzservices
+
+        try:
+            provider = xyzservices.providers.query_name(name)
+        except ValueError as err:
+            raise ClaimsmapError(
+                f"tiles {name!r} is not an xyzservices provider; try "
+                "'OpenStreetMap.Mapnik' or 'CartoDB.Positron'"
+            ) from err
+        folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.html_attribution,
+            name=provider.name,
+            max_zoom=provider.get("max_zoom", 18),
+        ).add_to(self._map)
+
+    def _add_basemap(self) -> None:
+        land = load(BASEMAP)
+        # Simplified to ~500 m and rounded to ~100 m: the basemap is a backdrop.
+        geoms = shapely.set_precision(
+            shapely.simplify(land.geometry.values, 0.005, preserve_topology=True), 0.001
+        )
+        features = [
+            {"type": "Feature", "properties": {"_tooltip": escape(n)}, "geometry": mapping(g)}
+            for n, g in zip(land["name"], geoms, strict=True)
+            if not g.is_empty
+        ]
+        layer = _GeoJsonLayer(features, LAND, interactive=False)
+        layer.add_to(self._map)
+
+    def add_layer(
+        self,
+        layer: str | gpd.GeoDataFrame,
+        *,
+        name: str | None = None,
+        style: Mapping[str, Any] | None = None,
+        show: bool = True,
+    ) -> Map:
+        """Add a layer of the atlas (by id) or a GeoDataFrame of your own.
+
+        Parameters
+        ----------
+        layer : str or GeoDataFrame
+            A layer id, or a GeoDataFrame in EPSG:4326.
+        name : str, optional
+            The name in the layer control and legend; the layer's title if omitted.
+        style : mapping, optional
+            Leaflet path options (``color``, ``weight``, ``dashArray``,
+            ``fillColor``, ``radius``...) over the default of the layer's kind.
+        show : bool
+            Whether the layer is switched on when the map opens.
+
+        Returns
+        -------
+        Map
+            This map, for chaining.
+        """
+        if isinstance(layer, str):
+            layer_id = resolve_layer(layer)
+            frame = load(layer_id)
+            entry = catalog()["layers"][layer_id]
+            title, kind = name or entry["title"], entry["kind"]
+        elif isinstance(layer, gpd.GeoDataFrame):
+            frame = layer
+            if frame.crs is not None and frame.crs.to_epsg() != 4326:
+                raise ClaimsmapError(
+                    f"layer {name or 'GeoDataFrame'!r} is in {frame.crs.to_string()}; "
+                    "give it in EPSG:4326: frame.to_crs(4326)"
+                )
+            kinds = frame["kind"].dropna().unique() if "kind" in frame else []
+            kind = str(kinds[0]) if len(kinds) == 1 else "other"
+            title = name or str(frame.attrs.get("title", "Layer"))
+        else:
+            raise ClaimsmapError(
+                f"layer must be a layer id or a GeoDataFrame, not {type(layer).__name__}"
+            )
+        index = self._kinds_seen.get(kind, 0)
+        self._kinds_seen[kind] = index + 1
+        final_style = {**style_for(kind, index=index), **(style or {})}
+        group = folium.FeatureGroup(name=escape(title), show=show)
+        _GeoJsonLayer(_feature_dicts(frame, title), final_style).add_to(group)
+        group.add_to(self._map)
+        if len(frame):
+            self._extent.append(tuple(frame.total_bounds))
+        point = bool(len(frame)) and frame.geom_type.isin(["Point", "MultiPoint"]).all()
+        self._legend.append(
+            {"layer": group.get_name(), "label": escape(title),
+             "swatch": _swatch(final_style, bool(point))}
+        )
+        return self
+
+    def add_ring(
+        self,
+        center: Any,
+        radius: float,
+        unit: Unit = "km",
+        *,
+        label: str | None = None,
+    ) -> Map:
+        """Add a geodesic range ring (a circle on the WGS84 ellipsoid).
+
+        Parameters
+        ----------
+        center : str, tuple of float or shapely Point
+            A feature name or a ``(lon, lat)`` pair.
+        radius : float
+            In ``unit``.
+        unit : {"km", "m", "nmi"}
+            The unit of ``radius``.
+        label : str, optional
+            The ring's label; "200 km from <name>" if omitted.
+
+        Returns
+        -------
+        Map
+            This map, for chaining.
+        """
+        ring = range_ring(center, radius, unit)
+        place = center if isinstance(center, str) else None
+        if place:
+            from claimsmap.gazetteer import find
+
+            place = find(place).name
+        text = label or f"{radius:g} {unit} from {place or 'centre'}"
+        top = max(ring.exterior.coords, key=lambda c: c[1])
+        features = [
+            {"type": "Feature", "properties": {"_tooltip": escape(text)},
+             "geometry": mapping(ring.exterior)},
+            {"type": "Feature", "properties": {"_label": escape(text)},
+             "geometry": {"type": "Point", "coordinates": list(top)}},
+        ]
+        group_name = "Range rings"
+        group = getattr(self, "_ring_group", None)
+        if group is None:
+            group = folium.FeatureGroup(name=group_name)
+            group.add_to(self._map)
+            self._ring_group = group
+            self._legend.append(
+                {"layer": group.get_name(), "label": "Range rings (geodesic)",
+                 "swatch": _swatch(RING, False)}
+            )
+        _GeoJsonLayer(features, RING).add_to(group)
+        self._extent.append(ring.bounds)
+        return self
+
+    # -- output -------------------------------------------------------------
+    def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        if self._bounds is not None:
+            west, south, east, north = self._bounds
+        elif self._extent:
+            west = min(e[0] for e in self._extent)
+            south = min(e[1] for e in self._extent)
+            east = max(e[2] for e in self._extent)
+            north = max(e[3] for e in self._extent)
+        else:
+            west, south, east, north = 95.0, -12.0, 150.0, 45.0
+        self._map.fit_bounds([[south, west], [north, east]])
+        if self._legend:
+            _Legend(self._legend).add_to(self._map)
+        folium.LayerControl(collapsed=False).add_to(self._map)
+        if self.title:
+            self._map.get_root().html.add_child(
+                Element(f'<div class="cm-title">{escape(self.title)}</div>')
+            )
+        attribution = (
+            "Land: Natural Earth (public domain) · Data: claimsmap, sources in each "
+            "popup · Distances geodesic on WGS84"
+        )
+        self._map.get_root().script.add_child(
+            Element(
+                f"{self._map.get_name()}.attributionControl.addAttribution("
+                f"{script_json(escape(attribution))});"
+            )
+        )
+
+    @property
+    def folium(self) -> folium.Map:
+        """The underlying :class:`folium.Map`, for anything this class does not do."""
+        return self._map
+
+    def to_html(self) -> str:
+        """The map as one self-contained HTML document."""
+        self._finish()
+        return self._map.get_root().render()
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the map to an HTML file atomically (temporary file, then rename).
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
+        return write_text_atomic(path, self.to_html())
+
+    def _repr_html_(self) -> str:
+        self._finish()
+        return self._map._repr_html_()
+
+    @classmethod
+    def preset(cls, name: str) -> Map:
+        """Build a preset map by name; see :data:`claimsmap.maps.PRESETS`.
+
+        Examples
+        --------
+        >>> Map.preset("senkaku").title
+        'Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges'
+        """
+        from claimsmap.maps.presets import build_preset
+
+        return build_preset(name)
+

@@ -1,0 +1,76 @@
+"""Preset maps: one name, one map, for a story or a notebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claimsmap.catalog import BASEMAP, layer_ids
+from claimsmap.errors import ClaimsmapError
+
+if TYPE_CHECKING:
+    from claimsmap.maps._map import Map
+
+__all__ = ["PRESETS", "Preset", "build_preset"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """What a preset shows: layers, range rings (centre, radius, unit) and extent."""
+
+    title: str
+    layers: tuple[str, ...]
+    rings: tuple[tuple[str, float, str], ...] = ()
+    bounds: tuple[float, float, float, float] | None = None
+    description: str = field(default="")
+
+
+def _all_layers() -> tuple[str, ...]:
+    return tuple(lid for lid in layer_ids() if lid != BASEMAP)
+
+
+PRESETS: dict[str, Preset] = {
+    "senkaku": Preset(
+        title="Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges",
+        layers=(
+            "senkaku-islands",
+            "prc-diaoyu-baselines-2012",
+            "prc-diaoyu-basepoints-2012",
+            "prc-ecs-adiz-2013",
+            "taiwan-strait-median-line",
+            "bases",
+        ),
+        rings=(("Ishigaki", 100, "km"), ("Ishigaki", 200, "km"), ("Ishigaki", 300, "km")),
+        bounds=(120.8, 23.2, 126.6, 27.4),
+        description="The islands, the PRC's 2012 baselines, the 2013 ADIZ, the "
+        "Taiwan Strait median line, Japan's Nansei bases and rings from Ishigaki.",
+    ),
+}
+
+
+def build_preset(name: str) -> Map:
+    """Build the preset map called ``name`` (``atlas``, ``senkaku``).
+
+    Raises
+    ------
+    ClaimsmapError
+        For an unknown preset, listing the known ones.
+    """
+    from claimsmap.maps._map import Map
+
+    key = name.strip().casefold() if isinstance(name, str) else name
+    if key == "atlas":
+        preset = Preset(
+            title="claimsmap atlas: claims and control in the western Pacific",
+            layers=_all_layers(),
+            rings=(("Ishigaki", 200, "km"),),
+        )
+    elif key in PRESETS:
+        preset = PRESETS[key]
+    else:
+        known = ", ".join(["atlas", *PRESETS])
+        raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
+    m = Map(preset.layers, title=preset.title, bounds=preset.bounds)
+    for center, radius, unit in preset.rings:
+        m.add_ring(center, radius, unit)  # type: ignore[arg-type]
+    return m
