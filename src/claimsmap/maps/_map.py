@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
+from shapely.geometry import LineString, mapping
 
 from claimsmap.catalog import BASEMAP, catalog, load, resolve_layer
 from claimsmap.errors import ClaimsmapError
@@ -26,11 +26,13 @@ __all__ = ["Map"]
 
 _CSS = f"""
 .leaflet-container {{ background: {WATER}; font: 13px/1.4 system-ui, sans-serif; }}
-.cm-title {{ position: absolute; z-index: 1000; top: 10px; left: 50%;
-  transform: translateX(-50%); background: rgba(255,255,255,.92); padding: 4px 12px;
-  border-radius: 4px; font-weight: 600; font-size: 15px;
+.cm-title {{ position: absolute; z-index: 1000; top: 10px; left: 56px;
+  max-width: calc(100% - 420px); background: rgba(255,255,255,.92); padding: 4px 12px;
+  border-radius: 4px; font: 600 15px/1.3 system-ui, sans-serif;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
-.cm-legend {{ background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
+.leaflet-control-layers {{ font-size: 12px; max-width: 340px; }}
+.leaflet-control-layers label {{ margin: 1px 0; }}
+.cm-legend {{ font-size: 12px; background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
 .cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
 .cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
@@ -140,6 +142,23 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.entries = script_json(entries)
+
+
+class _Attribution(MacroElement):
+    """Credits for the data and the basemap, in Leaflet's attribution control."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = script_json(html_text)
 
 
 def _swatch(style: Mapping[str, Any], point: bool) -> str:
@@ -368,7 +387,7 @@ class Map:
         top = max(ring.exterior.coords, key=lambda c: c[1])
         features = [
             {"type": "Feature", "properties": {"_tooltip": escape(text)},
-             "geometry": mapping(ring.exterior)},
+             "geometry": mapping(LineString(ring.exterior.coords))},
             {"type": "Feature", "properties": {"_label": escape(text)},
              "geometry": {"type": "Point", "coordinates": list(top)}},
         ]
@@ -412,12 +431,7 @@ class Map:
             "Land: Natural Earth (public domain) · Data: claimsmap, sources in each "
             "popup · Distances geodesic on WGS84"
         )
-        self._map.get_root().script.add_child(
-            Element(
-                f"{self._map.get_name()}.attributionControl.addAttribution("
-                f"{script_json(escape(attribution))});"
-            )
-        )
+        _Attribution(escape(attribution)).add_to(self._map)
 
     @property
     def folium(self) -> folium.Map:
