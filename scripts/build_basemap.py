@@ -31,7 +31,14 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _catalog import DATA, dump_geojson, load_catalog, save_catalog, sha256, write_atomic
+from _catalog import (
+    DATA,
+    dump_geojson,
+    load_catalog,
+    save_catalog,
+    sha256,
+    write_atomic,
+)
 
 PACKAGE = "world-atlas"
 VERSION = "2.0.2"
@@ -70,7 +77,10 @@ def check_integrity(tarball: Path) -> None:
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """Delta-decode and dequantise TopoJSON arcs into lon/lat lists."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    (sx, sy), (tx, ty) = (
+        topology["transform"]["scale"],
+        topology["transform"]["translate"],
+    )
     arcs = []
     for arc in topology["arcs"]:
         x = y = 0
@@ -171,9 +181,7 @@ def build(tarball: Path) -> None:
         )
     features.sort(key=lambda f: f["properties"]["id"])
     text = dump_geojson(features, LAYER_ID)
-    text = re.sub(
-        r"-?\d+\.\d{5,}", lambda m: f"{float(m.group()):.{DECIMALS}f}", text
-    )
+    text = re.sub(r"-?\d+\.\d{5,}", lambda m: f"{float(m.group()):.{DECIMALS}f}", text)
     write_atomic(OUTPUT, text)
 
     catalog = load_catalog()

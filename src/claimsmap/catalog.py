@@ -107,7 +107,9 @@ def layers() -> pd.DataFrame:
         "file",
         "sha256",
     ]
-    rows = {lid: {c: e.get(c) for c in columns} for lid, e in catalog()["layers"].items()}
+    rows = {
+        lid: {c: e.get(c) for c in columns} for lid, e in catalog()["layers"].items()
+    }
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "id"
     return table

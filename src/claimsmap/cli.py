@@ -62,7 +62,10 @@ def _cmd_layers(args: argparse.Namespace) -> None:
     else:
         width = max(len(i) for i in table.index)
         for lid, row in table.iterrows():
-            print(f"{lid:<{width}}  {row['feature_count']:>4}  {row['kind']:<12} {row['title']}")
+            print(
+                f"{lid:<{width}}  {row['feature_count']:>4}  "
+                f"{row['kind']:<12} {row['title']}"
+            )
 
 
 def _cmd_show(args: argparse.Namespace) -> None:
@@ -86,12 +89,18 @@ def _cmd_show(args: argparse.Namespace) -> None:
     if p.get("claimants"):
         print(f"  claimants: {', '.join(p['claimants'])}")
     if p.get("controller"):
-        print(f"  controller: {p['controller']}" + (f" since {p['since']}" if p.get("since") else ""))
+        print(
+            f"  controller: {p['controller']}"
+            + (f" since {p['since']}" if p.get("since") else "")
+        )
     if p.get("operator"):
         print(f"  operator: {p['operator']}")
     geom = feature.geometry
     if geom.geom_type == "Point":
-        print(f"  location: {geom.x:.6f} E, {geom.y:.6f} N (lon, lat; precision {p['precision_m']} m)")
+        print(
+            f"  location: {geom.x:.6f} E, {geom.y:.6f} N "
+            f"(lon, lat; precision {p['precision_m']} m)"
+        )
     else:
         w, s, e, n = geom.bounds
         print(f"  {geom.geom_type}, bounds {w:.4f}..{e:.4f} E, {s:.4f}..{n:.4f} N")
@@ -111,16 +120,26 @@ def _cmd_distance(args: argparse.Namespace) -> None:
         _print_json(record)
     elif args.format == "csv":
         out = io.StringIO()
-        flat = {**record, "a": f"{result.a[0]},{result.a[1]}", "b": f"{result.b[0]},{result.b[1]}"}
+        flat = {
+            **record,
+            "a": f"{result.a[0]},{result.a[1]}",
+            "b": f"{result.b[0]},{result.b[1]}",
+        }
         writer = csv.DictWriter(out, fieldnames=list(flat))
         writer.writeheader()
         writer.writerow(flat)
         sys.stdout.write(out.getvalue())
     else:
-        az = "" if math.isnan(result.azimuth_deg) else f", initial azimuth {result.azimuth_deg % 360:.1f}°"
+        az = (
+            ""
+            if math.isnan(result.azimuth_deg)
+            else f", initial azimuth {result.azimuth_deg % 360:.1f}°"
+        )
         print(f"{args.a} → {args.b}: {result.km:,.3f} km = {result.nmi:,.3f} nmi{az}")
-        print(f"  nearest points (lon, lat): {result.a[0]:.6f}, {result.a[1]:.6f} → "
-              f"{result.b[0]:.6f}, {result.b[1]:.6f}  (geodesic, WGS84)")
+        print(
+            f"  nearest points (lon, lat): {result.a[0]:.6f}, {result.a[1]:.6f} → "
+            f"{result.b[0]:.6f}, {result.b[1]:.6f}  (geodesic, WGS84)"
+        )
 
 
 def _cmd_map(args: argparse.Namespace) -> None:
@@ -134,7 +153,10 @@ def _cmd_map(args: argparse.Namespace) -> None:
         m.add_layer(frame, name=os.path.basename(path))
     out = args.output or f"claimsmap-{preset}.html"
     path = m.save(out)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB); open it in a browser", file=sys.stderr)
+    print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB); open it in a browser",
+        file=sys.stderr,
+    )
 
 
 def _cmd_validate(args: argparse.Namespace) -> None:
@@ -151,10 +173,18 @@ def _versions() -> str:
     import shapely
 
     lines = [f"claimsmap {version('claimsmap')}"]
-    for dist in ("geopandas", "shapely", "pyproj", "folium", "pyogrio", "fiona", "xyzservices"):
+    for dist in (
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "folium",
+        "pyogrio",
+        "fiona",
+        "xyzservices",
+    ):
         try:
             lines.append(f"  {dist} {version(dist)}")
-        except Exception:  # noqa: BLE001 - a missing optional package is reported, not fatal
+        except Exception:
             lines.append(f"  {dist} not installed")
     import pyogrio
 
@@ -169,7 +199,9 @@ class _VersionAction(argparse.Action):
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, help="print versions and exit")
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+    def __call__(
+        self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any
+    ) -> None:
         print(_versions())
         parser.exit()
 
@@ -187,8 +219,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "csv"], default="text")
     p.set_defaults(func=_cmd_layers)
 
-    p = sub.add_parser("show", help="show one feature, by id or any name in any language")
-    p.add_argument("name", help='an id or a name, e.g. "Uotsuri-jima", "钓鱼岛", "Diaoyu Dao"')
+    p = sub.add_parser(
+        "show", help="show one feature, by id or any name in any language"
+    )
+    p.add_argument(
+        "name", help='an id or a name, e.g. "Uotsuri-jima", "钓鱼岛", "Diaoyu Dao"'
+    )
     p.add_argument("--format", choices=["text", "json", "geojson"], default="text")
     p.set_defaults(func=_cmd_show)
 
@@ -210,11 +246,18 @@ def _parser() -> argparse.ArgumentParser:
         help="write a self-contained HTML map (works offline)",
         description="Render a preset map to one HTML file that needs no network.",
     )
-    p.add_argument("--preset", default="atlas",
-                   help="atlas (default: every layer) or senkaku")
-    p.add_argument("-o", "--output", help="the HTML file (default claimsmap-PRESET.html)")
-    p.add_argument("--add", action="append", metavar="FILE",
-                   help="add a layer file of your own (GeoJSON/GeoPackage in EPSG:4326)")
+    p.add_argument(
+        "--preset", default="atlas", help="atlas (default: every layer) or senkaku"
+    )
+    p.add_argument(
+        "-o", "--output", help="the HTML file (default claimsmap-PRESET.html)"
+    )
+    p.add_argument(
+        "--add",
+        action="append",
+        metavar="FILE",
+        help="add a layer file of your own (GeoJSON/GeoPackage in EPSG:4326)",
+    )
     p.set_defaults(func=_cmd_map)
 
     p = sub.add_parser("validate", help="check a layer file against the atlas schema")

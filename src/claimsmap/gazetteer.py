@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -102,9 +103,13 @@ def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
     order = [lid for lid in layer_ids() if lid != BASEMAP] + [BASEMAP]
     for layer_id in order:
         frame = load(layer_id)
-        for props, geom in zip(
-            frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        for record, geom in zip(
+            frame.drop(columns="geometry").to_dict("records"),
+            frame.geometry,
+            strict=True,
         ):
+            # Columns other features of the layer have come back as NaN here.
+            props = {k: v for k, v in record.items() if not _missing(v)}
             feature = Feature(
                 id=props["id"],
                 name=props["name"],
@@ -120,6 +125,15 @@ def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
                 if feature.id not in ids:
                     ids.append(feature.id)
     return by_id, by_name
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# Where one name belongs to several features (黄尾屿 is an island and a base
+# point named after it), the kind that a reader most likely means wins.
+_KIND_RANK = {"feature": 0, "base": 1, "base-point": 8, "land": 9}
 
 
 def features() -> list[Feature]:
@@ -151,7 +165,13 @@ def find(name: str) -> Feature:
     ------
     UnknownNameError
         When nothing matches (with the closest names), or when the name is
-        shared by features of different curated layers (with their ids).
+        shared by features of the same rank (with their ids).
+
+    Notes
+    -----
+    Where a name belongs to several features, an island or other feature
+    comes before a base, a base before the rest, base points (named after
+    their islands) and the basemap's countries last.
 
     Examples
     --------
@@ -168,18 +188,21 @@ def find(name: str) -> Feature:
         raise UnknownNameError(f"feature name must be a non-empty string, not {name!r}")
     by_id, by_name = _index()
     ids = by_name.get(normalize(name), [])
-    curated = [i for i in ids if by_id[i].layer != BASEMAP]
-    if len(curated) == 1 or (not curated and len(ids) == 1):
-        return by_id[(curated or ids)[0]]
     if ids:
-        listed = ", ".join(ids)
+        best = min(_KIND_RANK.get(by_id[i].kind, 5) for i in ids)
+        top = [i for i in ids if _KIND_RANK.get(by_id[i].kind, 5) == best]
+        if len(top) == 1:
+            return by_id[top[0]]
+        listed = ", ".join(top)
         raise UnknownNameError(
             f"Feature name {name!r} is ambiguous: {listed}. Give the id instead."
         )
     raise UnknownNameError(_suggest(name, by_id, by_name))
 
 
-def _suggest(name: str, by_id: dict[str, Feature], by_name: dict[str, list[str]]) -> str:
+def _suggest(
+    name: str, by_id: dict[str, Feature], by_name: dict[str, list[str]]
+) -> str:
     key = normalize(name)
     close = difflib.get_close_matches(key, list(by_name), n=6, cutoff=0.6)
     # Prefix matches (``Uotsuri`` for ``Uotsuri-jima``) rank first.

@@ -19,7 +19,7 @@ from typing import IO, Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.errors import GEOSException
+from shapely.errors import GEOSException, ShapelyError
 
 from claimsmap.errors import InvalidLayerError
 from claimsmap.schema import FIELDS, validate_feature
@@ -94,10 +94,13 @@ def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
         )
     crs = data.get("crs")
     if crs is not None:
-        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
+        name = (
+            (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
+        )
         if name not in _CRS84:
             raise InvalidLayerError(
-                f"{label}: CRS is {name!r}; claimsmap reads EPSG:4326 (lon, lat) only — "
+                f"{label}: CRS is {name!r}; claimsmap reads EPSG:4326 (lon, lat) "
+                "only — "
                 "reproject it, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"
             )
     if not isinstance(data.get("features"), list):
@@ -112,7 +115,14 @@ def _frame_from_geojson(data: dict[str, Any], label: str) -> gpd.GeoDataFrame:
         fid = props.get("id", f"#{index}")
         try:
             geom = shapely.geometry.shape(feature["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, GEOSException) as err:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            GEOSException,
+            ShapelyError,
+        ) as err:
             raise InvalidLayerError(
                 f"{label}: feature {fid!r}: field 'geometry' cannot be read ({err}); "
                 "give a GeoJSON geometry"
@@ -183,19 +193,28 @@ def read_file(
         frame = _frame_from_ogr(path, label)
     if validate:
         for index, (props, geom) in enumerate(
-            zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True)
+            zip(
+                frame.drop(columns="geometry").to_dict("records"),
+                frame.geometry,
+                strict=True,
+            )
         ):
             clean = {k: (None if _isna(v) else v) for k, v in props.items()}
             validate_feature(clean, geom, file=label, index=index)
-        duplicated = frame["id"][frame["id"].duplicated()].tolist() if len(frame) else []
+        duplicated = (
+            frame["id"][frame["id"].duplicated()].tolist() if len(frame) else []
+        )
         if duplicated:
             raise InvalidLayerError(
-                f"{label}: feature {duplicated[0]!r}: field 'id' is used twice; ids must be unique"
+                f"{label}: feature {duplicated[0]!r}: field 'id' is used twice; "
+                "ids must be unique"
             )
     columns = [c for c in FIELDS if c in frame] + [
         c for c in frame.columns if c not in FIELDS and c != "geometry"
     ]
-    return gpd.GeoDataFrame(frame[[*columns, "geometry"]], geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        frame[[*columns, "geometry"]], geometry="geometry", crs="EPSG:4326"
+    )
 
 
 def _isna(value: Any) -> bool:

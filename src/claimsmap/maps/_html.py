@@ -35,7 +35,7 @@ def escape(text: Any) -> str:
 
 
 def script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element.
+    r"""JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>``, ``&`` and the JavaScript line separators are written as
     ``\\u`` escapes, so no string from data can close the script or open a tag.
@@ -43,7 +43,7 @@ def script_json(value: Any) -> str:
     Examples
     --------
     >>> script_json({"name": "</script><script>alert(1)</script>"})
-    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(1)\\\\u003c/script\\\\u003e"}'
+    '{"name":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return re.sub("[<>&\u2028\u2029]", lambda m: _JS_UNSAFE[m.group()], text)
@@ -94,23 +94,32 @@ def popup_html(props: Mapping[str, Any], layer_title: str) -> str:
         rows.append(_row("claimants", escape(", ".join(map(str, claimants)))))
     if props.get("controller"):
         rows.append(_row("controller", escape(props["controller"])))
-    span = " – ".join(escape(props.get(k) or "") for k in ("since", "until")).strip(" –")
+    span = " – ".join(escape(props.get(k) or "") for k in ("since", "until")).strip(
+        " –"
+    )
     if span:
         rows.append(_row("since – until", span))
     if props.get("status"):
-        basis = f" ({escape(props['status_basis'])})" if props.get("status_basis") else ""
+        basis = (
+            f" ({escape(props['status_basis'])})" if props.get("status_basis") else ""
+        )
         rows.append(_row("status", escape(props["status"]) + basis))
     if props.get("published_coords"):
         rows.append(_row("published coordinates", escape(props["published_coords"])))
     if props.get("precision_m") is not None:
         rows.append(_row("precision", f"{escape(props['precision_m'])} m"))
-    rows.append(_row("source", escape(props.get("source")) + "<br>" + link(
-        props.get("source_url"), "check the source"
-    )))
+    rows.append(
+        _row(
+            "source",
+            escape(props.get("source"))
+            + "<br>"
+            + link(props.get("source_url"), "check the source"),
+        )
+    )
     if props.get("notes"):
         rows.append(_row("notes", escape(props["notes"])))
     return (
         f'<div class="cm-popup"><h4>{escape(props.get("name"))}</h4>'
         f'<div class="cm-layer">{escape(layer_title)} · <code>{escape(props.get("id"))}'
-        f'</code></div><table>{"".join(rows)}</table></div>'
+        f"</code></div><table>{''.join(rows)}</table></div>"
     )

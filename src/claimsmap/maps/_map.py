@@ -10,7 +10,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, mapping
 
@@ -32,7 +32,8 @@ _CSS = f"""
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .leaflet-control-layers {{ font-size: 12px; max-width: 340px; }}
 .leaflet-control-layers label {{ margin: 1px 0; }}
-.cm-legend {{ font-size: 12px; background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
+.cm-legend {{ font-size: 12px; background: rgba(255,255,255,.94); padding: 6px 10px;
+  border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
 .cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
 .cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
@@ -82,7 +83,9 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
   },
   onEachFeature: function (f, layer) {
     if (f.properties._popup) { layer.bindPopup(f.properties._popup, {maxWidth: 380}); }
-    if (f.properties._tooltip) { layer.bindTooltip(f.properties._tooltip, {sticky: true}); }
+    if (f.properties._tooltip) {
+      layer.bindTooltip(f.properties._tooltip, {sticky: true});
+    }
   }
 }).addTo({{ this._parent.get_name() }});
 {% endmacro %}
@@ -239,9 +242,12 @@ class Map:
         tiles: str | None = None,
         bounds: tuple[float, float, float, float] | None = None,
     ) -> None:
-        self._map = _OfflineMap(location=(25.0, 123.0), zoom_start=6, tiles=None,
-                                control_scale=True)
-        header = self._map.get_root().header
+        self._map = _OfflineMap(
+            location=(25.0, 123.0), zoom_start=6, tiles=None, control_scale=True
+        )
+        self._figure = Figure()
+        self._map.add_to(self._figure)
+        header = self._figure.header
         header.add_child(_Inline("style", asset("leaflet.css")), name="leaflet_css")
         header.add_child(_Inline("script", asset("leaflet.js")), name="leaflet_js")
         header.add_child(_Inline("style", _CSS), name="claimsmap_css")
@@ -267,7 +273,7 @@ class Map:
         except ValueError as err:
             raise ClaimsmapError(
                 f"tiles {name!r} is not an xyzservices provider; try "
-                "'OpenStreetMap.Mapnik' or 'CartoDB.Positron'"
+                "'OpenStreetMap.Mapnik' or 'Esri.WorldImagery'"
             ) from err
         folium.TileLayer(
             tiles=provider.build_url(),
@@ -283,7 +289,11 @@ class Map:
             shapely.simplify(land.geometry.values, 0.005, preserve_topology=True), 0.001
         )
         features = [
-            {"type": "Feature", "properties": {"_tooltip": escape(n)}, "geometry": mapping(g)}
+            {
+                "type": "Feature",
+                "properties": {"_tooltip": escape(n)},
+                "geometry": mapping(g),
+            }
             for n, g in zip(land["name"], geoms, strict=True)
             if not g.is_empty
         ]
@@ -334,7 +344,8 @@ class Map:
             title = name or str(frame.attrs.get("title", "Layer"))
         else:
             raise ClaimsmapError(
-                f"layer must be a layer id or a GeoDataFrame, not {type(layer).__name__}"
+                "layer must be a layer id or a GeoDataFrame, "
+                f"not {type(layer).__name__}"
             )
         index = self._kinds_seen.get(kind, 0)
         self._kinds_seen[kind] = index + 1
@@ -346,8 +357,11 @@ class Map:
             self._extent.append(tuple(frame.total_bounds))
         point = bool(len(frame)) and frame.geom_type.isin(["Point", "MultiPoint"]).all()
         self._legend.append(
-            {"layer": group.get_name(), "label": escape(title),
-             "swatch": _swatch(final_style, bool(point))}
+            {
+                "layer": group.get_name(),
+                "label": escape(title),
+                "swatch": _swatch(final_style, bool(point)),
+            }
         )
         return self
 
@@ -386,10 +400,16 @@ class Map:
         text = label or f"{radius:g} {unit} from {place or 'centre'}"
         top = max(ring.exterior.coords, key=lambda c: c[1])
         features = [
-            {"type": "Feature", "properties": {"_tooltip": escape(text)},
-             "geometry": mapping(LineString(ring.exterior.coords))},
-            {"type": "Feature", "properties": {"_label": escape(text)},
-             "geometry": {"type": "Point", "coordinates": list(top)}},
+            {
+                "type": "Feature",
+                "properties": {"_tooltip": escape(text)},
+                "geometry": mapping(LineString(ring.exterior.coords)),
+            },
+            {
+                "type": "Feature",
+                "properties": {"_label": escape(text)},
+                "geometry": {"type": "Point", "coordinates": list(top)},
+            },
         ]
         group_name = "Range rings"
         group = getattr(self, "_ring_group", None)
@@ -398,8 +418,11 @@ class Map:
             group.add_to(self._map)
             self._ring_group = group
             self._legend.append(
-                {"layer": group.get_name(), "label": "Range rings (geodesic)",
-                 "swatch": _swatch(RING, False)}
+                {
+                    "layer": group.get_name(),
+                    "label": "Range rings (geodesic)",
+                    "swatch": _swatch(RING, False),
+                }
             )
         _GeoJsonLayer(features, RING).add_to(group)
         self._extent.append(ring.bounds)
@@ -424,7 +447,7 @@ class Map:
             _Legend(self._legend).add_to(self._map)
         folium.LayerControl(collapsed=False).add_to(self._map)
         if self.title:
-            self._map.get_root().html.add_child(
+            self._figure.html.add_child(
                 Element(f'<div class="cm-title">{escape(self.title)}</div>')
             )
         attribution = (
@@ -441,7 +464,7 @@ class Map:
     def to_html(self) -> str:
         """The map as one self-contained HTML document."""
         self._finish()
-        return self._map.get_root().render()
+        return self._figure.render()
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the map to an HTML file atomically (temporary file, then rename).
@@ -469,4 +492,3 @@ class Map:
         from claimsmap.maps.presets import build_preset
 
         return build_preset(name)
-

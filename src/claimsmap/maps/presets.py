@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claimsmap.catalog import BASEMAP, layer_ids
+from claimsmap.catalog import BASEMAP, catalog
 from claimsmap.errors import ClaimsmapError
 
 if TYPE_CHECKING:
@@ -25,22 +25,46 @@ class Preset:
     description: str = field(default="")
 
 
+# Drawing order: areas under lines, lines under points, islands on top of the
+# base points named after them.
+_DRAW_ORDER = [
+    "control-area",
+    "claim-area",
+    "zone",
+    "exercise-area",
+    "adiz",
+    "claim-line",
+    "median-line",
+    "baseline",
+    "base-point",
+    "feature",
+    "base",
+]
+
+
 def _all_layers() -> tuple[str, ...]:
-    return tuple(lid for lid in layer_ids() if lid != BASEMAP)
+    layers = catalog()["layers"]
+    ids = [lid for lid in layers if lid != BASEMAP]
+    rank = {kind: i for i, kind in enumerate(_DRAW_ORDER)}
+    return tuple(sorted(ids, key=lambda lid: rank.get(layers[lid]["kind"], 0)))
 
 
 PRESETS: dict[str, Preset] = {
     "senkaku": Preset(
         title="Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges",
         layers=(
-            "senkaku-islands",
-            "prc-diaoyu-baselines-2012",
-            "prc-diaoyu-basepoints-2012",
             "prc-ecs-adiz-2013",
             "taiwan-strait-median-line",
+            "prc-diaoyu-baselines-2012",
+            "prc-diaoyu-basepoints-2012",
+            "senkaku-islands",
             "bases",
         ),
-        rings=(("Ishigaki", 100, "km"), ("Ishigaki", 200, "km"), ("Ishigaki", 300, "km")),
+        rings=(
+            ("Ishigaki", 100, "km"),
+            ("Ishigaki", 200, "km"),
+            ("Ishigaki", 300, "km"),
+        ),
         bounds=(120.8, 23.2, 126.6, 27.4),
         description="The islands, the PRC's 2012 baselines, the 2013 ADIZ, the "
         "Taiwan Strait median line, Japan's Nansei bases and rings from Ishigaki.",

@@ -12,14 +12,34 @@ RING = {"color": "#e66101", "weight": 1.5, "dashArray": "6 4", "fill": False}
 
 # Lines and areas: a Leaflet path style. Points: a circle marker style.
 _BY_KIND: dict[str, dict[str, Any]] = {
-    "feature": {"radius": 6, "color": "#7f0000", "weight": 1.5, "fillColor": "#d7301f",
-                "fillOpacity": 0.9},
-    "base": {"radius": 6, "color": "#00441b", "weight": 1.5, "fillColor": "#1b9e77",
-             "fillOpacity": 0.9},
-    "base-point": {"radius": 3, "color": "#67001f", "weight": 1, "fillColor": "#ffffff",
-                   "fillOpacity": 1.0},
+    "feature": {
+        "radius": 6,
+        "color": "#7f0000",
+        "weight": 1.5,
+        "fillColor": "#d7301f",
+        "fillOpacity": 0.9,
+    },
+    "base": {
+        "radius": 6,
+        "color": "#00441b",
+        "weight": 1.5,
+        "fillColor": "#1b9e77",
+        "fillOpacity": 0.9,
+    },
+    "base-point": {
+        "radius": 3,
+        "color": "#67001f",
+        "weight": 1,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1.0,
+    },
     "baseline": {"color": "#b2182b", "weight": 2.5},
-    "adiz": {"color": "#6a3d9a", "weight": 2.5, "dashArray": "10 6", "fillOpacity": 0.05},
+    "adiz": {
+        "color": "#6a3d9a",
+        "weight": 2.5,
+        "dashArray": "10 6",
+        "fillOpacity": 0.05,
+    },
     "median-line": {"color": "#1f78b4", "weight": 3, "dashArray": "2 6"},
     "claim-line": {"color": "#e08214", "weight": 2.5, "dashArray": "12 6"},
     "claim-area": {"color": "#e08214", "weight": 1.5, "fillOpacity": 0.25},

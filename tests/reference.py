@@ -1,0 +1,70 @@
+"""Published reference values, each with its source, for the tests.
+
+These are typed from the documents themselves, independently of the layer
+files, so a test that compares the two catches a transcription error on
+either side.
+"""
+
+from __future__ import annotations
+
+# Statement of the Government of the PRC on the Baselines of the Territorial
+# Sea of Diaoyu Dao and Its Affiliated Islands, 10 September 2012, as published
+# by the Ministry of Natural Resources:
+# https://www.mnr.gov.cn/dt/hy/201209/t20120912_2330256.html
+# (identical on https://www.fmprc.gov.cn/diaoyudao/chn/flfg/zcfg/201510/t20151009_8560590.htm)
+PRC_BASELINES_2012_TEXT = """
+一、钓鱼岛、黄尾屿、南小岛、北小岛、南屿、北屿、飞屿的领海基线为下列各相邻基点之间的直线连线:
+1、 钓鱼岛1 北纬25°44.1′ 东经123°27.5′
+2、 钓鱼岛2 北纬25°44.2′ 东经123°27.4′
+3、 钓鱼岛3 北纬25°44.4′ 东经123°27.4′
+4、 钓鱼岛4 北纬25°44.7′ 东经123°27.5′
+5、 海豚岛 北纬25°55.8′ 东经123°40.7′
+6、 下虎牙岛 北纬25°55.8′ 东经123°41.1′
+7、 海星岛 北纬25°55.6′ 东经123°41.3′
+8、 黄尾屿 北纬25°55.4′ 东经123°41.4′
+9、 海龟岛 北纬25°55.3′ 东经123°41.4′
+10、 长龙岛 北纬25°43.2′ 东经123°33.4′
+11、 南小岛 北纬25°43.2′ 东经123°33.2′
+12、 鲳鱼岛 北纬25°44.0′ 东经123°27.6′
+1、 钓鱼岛1 北纬25°44.1′ 东经123°27.5′
+二、赤尾屿的领海基线为下列各相邻基点之间的直线连线:
+1、 赤尾屿 北纬25°55.3′ 东经124°33.7′
+2、 望赤岛 北纬25°55.2′ 东经124°33.2′
+3、 小赤尾岛 北纬25°55.3′ 东经124°33.3′
+4、 赤背北岛 北纬25°55.5′ 东经124°33.5′
+5、 赤背东岛 北纬25°55.5′ 东经124°33.7′
+1、 赤尾屿 北纬25°55.3′ 东经124°33.7′
+"""
+
+# Statement of the Government of the PRC on Establishing the East China Sea
+# ADIZ, 23 November 2013 (Xinhua, archived at
+# https://megalodon.jp/ref/2013-1123-1956-39/news.xinhuanet.com/mil/2013-11/23/c_118262792.htm)
+PRC_ADIZ_2013_TEXT = (
+    "具体范围为以下六点连线与我领海线之间空域范围:北纬33度11分、东经121度47分,"
+    "北纬33度11分、东经125度00分,北纬31度00分、东经128度20分,北纬25度38分、东经125度00分,"
+    "北纬24度45分、东经123度00分,北纬26度44分、东经120度58分。"
+)
+
+# ROC Ministry of National Defense, press conference of 30 July 2019, as
+# reported by Newtalk and CNA: 「北緯27度、東經122度,北緯23度、東經118度」.
+TAIWAN_MEDIAN_LINE_2019 = [(122.0, 27.0), (118.0, 23.0)]
+
+# MOFA Japan, "Information about the Senkaku Islands"
+# https://www.mofa.go.jp/a_o/c_m1/senkaku/page1we_000009.html — distances are
+# given to the nearest 10 km ("approximately"), so +-5 km of rounding.
+MOFA_URL = "https://www.mofa.go.jp/a_o/c_m1/senkaku/page1we_000009.html"
+MOFA_FROM_ISHIGAKI_ISLAND_KM = {
+    "Kuba-jima": 160,  # "160 km north of Ishigaki Island"
+    "Taisho-jima": 150,  # "150 km north of Ishigaki Island"
+}
+# "Uotsuri Island ... 170 km northwest of Ishigaki Island"; the figure is
+# measured from the town of Ishigaki (the island's nearest coast is ~153 km).
+MOFA_ISHIGAKI_UOTSURI_KM = 170
+
+# Ishigaki City Hall, 真栄里672: 北緯24度20分40秒 東経124度11分07秒
+# (Japanese Wikipedia, 石垣市役所; a secondary source, used only as the
+# town's location for the MOFA figure above).
+ISHIGAKI_CITY_HALL = (124 + 11 / 60 + 7 / 3600, 24 + 20 / 60 + 40 / 3600)
+
+# A point on Ishigaki Island, for picking the island out of the basemap.
+ON_ISHIGAKI_ISLAND = (124.16, 24.40)

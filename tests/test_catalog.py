@@ -1,0 +1,169 @@
+"""Every shipped layer and every feature, against the catalog and the sources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from importlib import resources
+
+import pytest
+import shapely
+from geographiclib.geodesic import Geodesic
+
+import claimsmap as cm
+from claimsmap.catalog import BASEMAP, catalog, layer_ids
+from claimsmap.schema import FIELDS
+
+from . import reference
+
+LAYERS = layer_ids()
+CURATED = [lid for lid in LAYERS if lid != BASEMAP]
+FEATURES = [(lid, fid) for lid in CURATED for fid in cm.load(lid)["id"]]
+ANGLE = re.compile(
+    r"(\d+)\s*(?:°|度)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|分))?\s*(?:(\d+(?:\.\d+)?)\s*(?:″|秒))?"
+)
+
+
+def parse_published(text: str) -> list[tuple[float, float]]:
+    """(lon, lat) pairs from a published text that gives latitude, then longitude."""
+    angles = [
+        int(d) + float(m or 0) / 60 + float(s or 0) / 3600
+        for d, m, s in ANGLE.findall(text)
+    ]
+    assert len(angles) % 2 == 0, text
+    return [(angles[i + 1], angles[i]) for i in range(0, len(angles), 2)]
+
+
+def metres(a, b) -> float:
+    return Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0])["s12"]
+
+
+def data_file(entry):
+    return resources.files("claimsmap") / "data" / "geojson" / entry["file"]
+
+
+@pytest.mark.parametrize("layer_id", LAYERS)
+def test_catalog_entry_matches_its_file(layer_id):
+    entry = catalog()["layers"][layer_id]
+    raw = data_file(entry).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == entry["sha256"], (
+        "run scripts/update_catalog.py"
+    )
+    features = json.loads(raw)["features"]
+    assert len(features) == entry["feature_count"]
+    types = "|".join(sorted({f["geometry"]["type"] for f in features}))
+    assert types == entry["geometry_type"]
+    for field in ("title", "kind", "source", "source_url", "licence", "theme"):
+        assert entry[field], field
+
+
+@pytest.mark.parametrize("layer_id", LAYERS)
+def test_layer_loads_valid_in_epsg4326(layer_id):
+    frame = cm.load(layer_id)
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame.columns[: len(FIELDS)]) == list(FIELDS)
+    assert frame.geometry.is_valid.all()
+    assert frame["id"].is_unique
+    assert (frame["kind"] == catalog()["layers"][layer_id]["kind"]).all()
+
+
+def test_ids_are_unique_across_the_atlas():
+    ids = [fid for lid in LAYERS for fid in cm.load(lid)["id"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_load_returns_a_copy():
+    a = cm.load("bases")
+    a.loc[0, "name"] = "changed"
+    assert cm.load("bases").loc[0, "name"] != "changed"
+
+
+@pytest.mark.parametrize(("layer_id", "feature_id"), FEATURES)
+def test_feature_is_sourced_and_matches_its_published_coordinates(layer_id, feature_id):
+    frame = cm.load(layer_id).set_index("id")
+    props = frame.loc[feature_id]
+    assert props["source"] and props["source_url"].startswith(("http://", "https://"))
+    assert props["precision_m"] > 0
+    published = parse_published(props["published_coords"])
+    vertices = [tuple(c) for c in shapely.get_coordinates(props["geometry"])]
+    if len(vertices) > 1 and vertices[0] == vertices[-1]:
+        vertices = vertices[:-1]
+    assert len(vertices) == len(published)
+    for got, want in zip(vertices, published, strict=True):
+        assert metres(got, want) <= props["precision_m"], (feature_id, got, want)
+
+
+def test_baselines_match_the_2012_statement():
+    """The 17 base points and the two closed loops, point by point, in order."""
+    loops: list[list[tuple[float, float]]] = []
+    for line in reference.PRC_BASELINES_2012_TEXT.strip().splitlines():
+        if line.startswith(("一", "二")):
+            loops.append([])
+        else:
+            loops[-1].extend(parse_published(line))
+    assert [len(loop) for loop in loops] == [13, 6]  # each closes on its first point
+    points = cm.load("prc-diaoyu-basepoints-2012")
+    assert len(points) == 17
+    lines = cm.load("prc-diaoyu-baselines-2012").set_index("id")
+    for loop, fid in zip(
+        loops, ["prc-2012-baseline-diaoyu", "prc-2012-baseline-chiwei"], strict=True
+    ):
+        coords = shapely.get_coordinates(lines.loc[fid, "geometry"])
+        assert len(coords) == len(loop)
+        for got, want in zip(coords, loop, strict=True):
+            # Published to 0.1 arc-minute: at most 0.05' (93 m) of rounding.
+            assert metres(got, want) < 93
+        for pid in lines.loc[fid, "base_points"]:
+            point = points.set_index("id").loc[pid, "geometry"]
+            assert min(metres((point.x, point.y), w) for w in loop) < 0.01  # 7 decimals
+
+
+def test_adiz_matches_the_2013_statement():
+    published = parse_published(reference.PRC_ADIZ_2013_TEXT)
+    assert len(published) == 6
+    adiz = cm.load("prc-ecs-adiz-2013").iloc[0]
+    coords = shapely.get_coordinates(adiz.geometry)
+    assert len(coords) == 6
+    for got, want in zip(coords, published, strict=True):
+        assert metres(got, want) < 0.01  # stored to 7 decimals
+
+
+def test_median_line_matches_the_mnd_definition():
+    line = cm.find("taiwan-strait-median-line-mnd-2019").geometry
+    assert [
+        tuple(c) for c in shapely.get_coordinates(line)
+    ] == reference.TAIWAN_MEDIAN_LINE_2019
+
+
+def test_senkaku_islands_have_every_partys_name():
+    islands = cm.load("senkaku-islands")
+    assert len(islands) == 8
+    for _, row in islands.iterrows():
+        assert {"en", "ja", "zh", "zh-Hant"} <= set(row["names"])
+        assert row["claimants"] == ["JPN", "CHN", "TWN"]
+        assert row["controller"] == "JPN"
+
+
+def test_bases_have_operators():
+    bases = cm.load("bases").set_index("id")
+    for name in ("Ishigaki", "Yonaguni", "Miyako", "Naha", "Kadena"):
+        feature = cm.find(name)
+        assert feature.layer == "bases"
+        assert bases.loc[feature.id, "operator"]
+
+
+def test_layers_table():
+    table = cm.layers()
+    assert list(table.index) == LAYERS
+    assert table.loc["senkaku-islands", "feature_count"] == 8
+
+
+def test_unknown_layer_suggests():
+    with pytest.raises(cm.UnknownLayerError, match=r"Unknown layer 'bsaes'.*'bases'"):
+        cm.load("bsaes")
+
+
+def test_layer_names_forgive_case_and_punctuation():
+    assert cm.load("Senkaku Islands").attrs["layer"] == "senkaku-islands"
+    assert cm.load("PRC_ECS_ADIZ_2013").attrs["layer"] == "prc-ecs-adiz-2013"

@@ -1,0 +1,149 @@
+"""The command line, run as a user runs it: a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from . import reference
+
+
+def run(*args, check=True):
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimsmap", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def assert_one_line_error(proc, pattern):
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert lines[0].startswith("claimsmap: error: ")
+    import re
+
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+def test_version_prints_dependencies():
+    out = run("--version").stdout
+    for name in ("claimsmap", "geopandas", "shapely", "GEOS", "PROJ", "GDAL"):
+        assert name in out
+
+
+def test_layers_json():
+    layers = json.loads(run("layers", "--format", "json").stdout)
+    ids = {layer["id"] for layer in layers}
+    assert {"senkaku-islands", "prc-ecs-adiz-2013", "bases", "basemap-ne10m"} <= ids
+
+
+def test_distance_json_agrees_with_geographiclib_and_mofa():
+    out = json.loads(
+        run("distance", "Ishigaki", "Diaoyu Dao", "--format", "json").stdout
+    )
+    assert {"km", "nmi", "azimuth_deg", "a", "b"} <= set(out)
+    (lon1, lat1), (lon2, lat2) = out["a"], out["b"]
+    ref = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)
+    assert abs(out["km"] * 1000 - ref["s12"]) < 1e-3
+    assert abs(out["azimuth_deg"] - ref["azi1"]) < 1e-6
+    assert abs(out["nmi"] * 1852 - ref["s12"]) < 1e-3
+    # MOFA: about 170 km; Camp Ishigaki is located to 10 km.
+    assert abs(out["km"] - reference.MOFA_ISHIGAKI_UOTSURI_KM) <= 15
+
+
+def test_distance_text_and_points():
+    out = run("distance", "124.16,24.34", "Uotsuri-jima").stdout
+    assert "km" in out and "nmi" in out and "azimuth" in out
+    csv_out = run("distance", "Kadena", "Naha", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("from,to,metres,km,nmi")
+
+
+def test_show_any_language():
+    text = run("show", "釣魚臺").stdout
+    assert "senkaku-uotsuri-jima" in text and "source_url: https://" in text
+    gj = json.loads(run("show", "Kuba-jima", "--format", "geojson").stdout)
+    assert gj["geometry"]["type"] == "Point"
+
+
+def test_map_writes_a_file(tmp_path):
+    out = tmp_path / "s.html"
+    proc = run("map", "--preset", "senkaku", "-o", str(out))
+    assert out.stat().st_size > 100_000 and "wrote" in proc.stderr
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_unknown_name():
+    assert_one_line_error(
+        run("show", "Uotsuri", check=False),
+        r"Unknown feature 'Uotsuri'\. Did you mean: 'Uotsuri-jima'",
+    )
+
+
+def test_swapped_point():
+    assert_one_line_error(
+        run("distance", "25.74,123.47", "Ishigaki", check=False),
+        r"looks like \(lat, lon\) — give \(lon, lat\): \(123\.47, 25\.74\)",
+    )
+
+
+def test_unknown_preset(tmp_path):
+    out = tmp_path / "x.html"
+    assert_one_line_error(
+        run("map", "--preset", "nowhere", "-o", str(out), check=False),
+        "Unknown preset 'nowhere'; use one of: atlas, senkaku",
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Fea',
+            r"not valid JSON at line 1",
+        ),
+        (
+            '{"type": "FeatureCollection", "crs": {"type": "name", "properties": '
+            '{"name": "EPSG:3857"}}, "features": []}',
+            r"CRS is 'EPSG:3857'",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},'
+            ' "geometry": {"type": "Point", "coordinates": [1, 2]}}]}',
+            r"feature #0: field 'id' is missing",
+        ),
+    ],
+)
+def test_broken_user_layer_leaves_no_map(tmp_path, content, pattern):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(content)
+    out = tmp_path / "map.html"
+    assert_one_line_error(
+        run("map", "--add", str(bad), "-o", str(out), check=False),
+        r"bad\.geojson: " + pattern,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.geojson"]
+    assert_one_line_error(run("validate", str(bad), check=False), pattern)
+
+
+def test_output_folder_missing(tmp_path):
+    assert_one_line_error(
+        run("map", "-o", str(tmp_path / "no" / "m.html"), check=False),
+        "does not exist; create it",
+    )
+
+
+def test_usage_error_is_exit_2():
+    proc = run("distance", "Ishigaki", check=False)
+    assert proc.returncode == 2 and "usage:" in proc.stderr

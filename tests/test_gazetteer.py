@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+import claimsmap as cm
+from claimsmap.gazetteer import features, normalize
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Uotsuri-jima",
+        "uotsuri jima",
+        "UOTSURI_JIMA",
+        "Diaoyu Dao",
+        "Diàoyú Dǎo",
+        "釣魚島",
+        "钓鱼岛",
+        "魚釣島",
+        "釣魚臺",
+        "Tiaoyutai",
+        "senkaku-uotsuri-jima",
+        " Uotsuri-shima ",
+    ],
+)
+def test_every_spelling_finds_uotsuri(name):
+    assert cm.find(name).id == "senkaku-uotsuri-jima"
+
+
+def test_macrons_are_forgiven():
+    assert cm.find("Taishō-tō").id == cm.find("Taisho-to").id == "senkaku-taisho-jima"
+
+
+@pytest.mark.parametrize(
+    "feature", [f for f in features() if f.layer != "basemap-ne10m"], ids=lambda f: f.id
+)
+def test_every_name_of_every_feature_finds_it(feature):
+    assert cm.find(feature.id).id == feature.id
+    for name in [
+        feature.name,
+        *feature.names.values(),
+        *feature.properties.get("aliases", []),
+    ]:
+        found = cm.find(name)
+        # A base point is named after its island; the island wins the name.
+        assert found.id == feature.id or (
+            feature.kind == "base-point" and found.kind == "feature"
+        ), name
+
+
+def test_island_wins_a_name_shared_with_a_base_point():
+    assert cm.find("黄尾屿").id == "senkaku-kuba-jima"
+    assert cm.find("prc-2012-basepoint-diaoyu-08").names["zh"] == "黄尾屿"
+
+
+def test_miss_suggests_the_closest():
+    with pytest.raises(
+        cm.UnknownNameError,
+        match=r"Unknown feature 'Uotsuri'\. Did you mean: 'Uotsuri-jima'",
+    ):
+        cm.find("Uotsuri")
+    with pytest.raises(cm.UnknownNameError, match=r"Did you mean: 'Kuba-jima'"):
+        cm.find("Kuba jma")
+
+
+def test_no_suggestion_for_nonsense():
+    with pytest.raises(
+        cm.UnknownNameError, match=r"^Unknown feature 'qqqqqq'\. `claimsmap"
+    ):
+        cm.find("qqqqqq")
+
+
+def test_empty_name():
+    with pytest.raises(cm.UnknownNameError, match="non-empty string"):
+        cm.find("  ")
+
+
+def test_basemap_countries_are_found():
+    assert cm.find("Taiwan").layer == "basemap-ne10m"
+    assert cm.find("japan").kind == "land"
+
+
+def test_normalize_folds_width_and_punctuation():
+    assert normalize("ＵＯＴＳＵＲＩ・JIMA") == "uotsurijima"
+
+
+def test_feature_geo_interface():
+    gi = cm.find("Kadena").__geo_interface__
+    assert gi["type"] == "Feature" and gi["geometry"]["type"] == "Point"
+    assert gi["properties"]["operator"].startswith("United States Air Force")

@@ -1,0 +1,179 @@
+"""Bad files give one clear error naming the file, the feature and the field."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely import Point, Polygon
+
+import claimsmap as cm
+from claimsmap.schema import validate_feature
+
+
+def write_fc(path, features, **extra):
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", **extra, "features": features})
+    )
+    return path
+
+
+def feature(props, geometry=None):
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": geometry or {"type": "Point", "coordinates": [123.47, 25.74]},
+    }
+
+
+def test_valid_file_round_trips(tmp_path, feature_props):
+    frame = cm.read_file(write_fc(tmp_path / "ok.geojson", [feature(feature_props)]))
+    assert frame.loc[0, "id"] == "test-feature" and frame.crs.to_epsg() == 4326
+
+
+def test_truncated_file(tmp_path, feature_props):
+    path = tmp_path / "cut.geojson"
+    text = json.dumps(
+        {"type": "FeatureCollection", "features": [feature(feature_props)]}
+    )
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(
+        cm.InvalidLayerError, match=r"cut\.geojson: not valid JSON at line 1.*truncated"
+    ):
+        cm.read_file(path)
+
+
+def test_not_a_feature_collection(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_text('{"type": "Feature"}')
+    with pytest.raises(cm.InvalidLayerError, match="not a GeoJSON FeatureCollection"):
+        cm.read_file(path)
+
+
+def test_wrong_crs_member(tmp_path, feature_props):
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
+    path = write_fc(tmp_path / "merc.geojson", [feature(feature_props)], crs=crs)
+    with pytest.raises(
+        cm.InvalidLayerError,
+        match=r"merc\.geojson: CRS is 'urn:ogc:def:crs:EPSG::3857'.*reproject",
+    ):
+        cm.read_file(path)
+
+
+def test_wrong_crs_geopackage(tmp_path, feature_props):
+    frame = gpd.GeoDataFrame([feature_props], geometry=[Point(123.47, 25.74)], crs=4326)
+    path = tmp_path / "merc.gpkg"
+    frame.drop(columns=["names", "claimants"]).to_crs(3857).to_file(path)
+    with pytest.raises(
+        cm.InvalidLayerError, match=r"merc\.gpkg: CRS is EPSG:3857.*to_crs\(4326\)"
+    ):
+        cm.read_file(path)
+
+
+def test_geopackage_in_4326_reads(tmp_path, feature_props):
+    frame = gpd.GeoDataFrame([feature_props], geometry=[Point(123.47, 25.74)], crs=4326)
+    frame["names"] = frame["names"].map(json.dumps)
+    frame["claimants"] = frame["claimants"].map(json.dumps)
+    path = tmp_path / "ok.gpkg"
+    frame.to_file(path)
+    back = cm.read_file(path)
+    assert back.loc[0, "claimants"] == ["JPN"] and back.loc[0, "names"] == {
+        "en": "Test Feature"
+    }
+
+
+def test_invalid_geometry(tmp_path, feature_props):
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]],
+    }
+    path = write_fc(tmp_path / "bow.geojson", [feature({**feature_props}, bowtie)])
+    with pytest.raises(
+        cm.InvalidFeatureError,
+        match=r"bow\.geojson: feature 'test-feature': field 'geometry' is invalid \(Self-intersection",
+    ):
+        cm.read_file(path)
+
+
+def test_swapped_coordinates_in_file(tmp_path, feature_props):
+    path = write_fc(
+        tmp_path / "swap.geojson",
+        [feature(feature_props, {"type": "Point", "coordinates": [25.74, 123.47]})],
+    )
+    with pytest.raises(
+        cm.InvalidFeatureError,
+        match=r"field 'geometry' has bounds .* must be \(lon, lat\)",
+    ):
+        cm.read_file(path)
+
+
+def test_unreadable_geometry(tmp_path, feature_props):
+    path = write_fc(tmp_path / "g.geojson", [feature(feature_props, {"type": "Blob"})])
+    with pytest.raises(cm.InvalidLayerError, match="field 'geometry' cannot be read"):
+        cm.read_file(path)
+
+
+def test_duplicate_ids(tmp_path, feature_props):
+    path = write_fc(
+        tmp_path / "dup.geojson", [feature(feature_props), feature(feature_props)]
+    )
+    with pytest.raises(
+        cm.InvalidLayerError, match="'test-feature': field 'id' is used twice"
+    ):
+        cm.read_file(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        cm.read_file(tmp_path / "nope.geojson")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id", "Bad Id", "lowercase-kebab"),
+        ("name", "", "English name"),
+        ("names", {"ja": 3}, "language tags"),
+        ("kind", "islet", "use one of"),
+        ("claimants", ["Japan"], "ISO alpha-3"),
+        ("controller", "jp", "ISO alpha-3"),
+        ("since", "11 Sep 2012", "ISO date"),
+        ("until", "2001-01-01", "before since"),
+        ("status", "islet", "use one of"),
+        ("source", " ", "cite the issuing body"),
+        ("source_url", "javascript:alert(1)", "http"),
+        ("precision_m", 0, "positive number"),
+        ("precision_m", True, "positive number"),
+    ],
+)
+def test_each_field_is_checked(feature_props, field, value, message):
+    with pytest.raises(
+        cm.InvalidFeatureError,
+        match=rf"f\.geojson: feature '[^']+': field '{field}' .*{message}",
+    ):
+        validate_feature(
+            {**feature_props, field: value}, Point(1, 1), file="f.geojson", index=0
+        )
+
+
+def test_missing_field_and_kind_geometry(feature_props):
+    props = dict(feature_props)
+    del props["source_url"]
+    with pytest.raises(cm.InvalidFeatureError, match="field 'source_url' is missing"):
+        validate_feature(props, Point(1, 1), file="f", index=0)
+    with pytest.raises(
+        cm.InvalidFeatureError,
+        match="is a Point; a baseline is a LineString or MultiLineString",
+    ):
+        validate_feature(
+            {**feature_props, "kind": "baseline"}, Point(1, 1), file="f", index=0
+        )
+    with pytest.raises(
+        cm.InvalidFeatureError, match="'operator' is missing; a base needs it"
+    ):
+        validate_feature(
+            {**feature_props, "kind": "base"}, Point(1, 1), file="f", index=0
+        )
+    with pytest.raises(cm.InvalidFeatureError, match="geometry' is empty"):
+        validate_feature(feature_props, Polygon(), file="f", index=0)

@@ -1,0 +1,94 @@
+"""Maps, on the rendered HTML: offline, escaped, sourced."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import pytest
+from shapely import Point
+
+import claimsmap as cm
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def senkaku_html():
+    return cm.Map.preset("senkaku").to_html()
+
+
+def hostile_layer():
+    props = {
+        "id": "hostile",
+        "name": XSS,
+        "names": {"en": XSS, "ja": "</script><script>alert(2)</script>"},
+        "kind": "feature",
+        "claimants": ["JPN"],
+        "controller": None,
+        "since": None,
+        "until": None,
+        "status": None,
+        "status_basis": None,
+        "source": "`${alert(3)}`",
+        "source_url": "javascript:alert(4)",
+        "precision_m": 10,
+    }
+    return gpd.GeoDataFrame([props], geometry=[Point(123.0, 25.0)], crs=4326)
+
+
+def test_no_network_needed(senkaku_html):
+    assert not re.search(r"<script[^>]+src=", senkaku_html)
+    assert not re.search(r"<link[^>]+href=", senkaku_html)
+    assert "Leaflet 1.9.4" in senkaku_html or "1.9.4" in senkaku_html
+
+
+def test_layers_legend_and_sources_are_in_the_page(senkaku_html):
+    for title in (
+        "Senkaku / Diaoyu / Tiaoyutai Islands",
+        "PRC East China Sea ADIZ (2013)",
+        "Range rings (geodesic)",
+        "Taiwan Strait median line (ROC MND)",
+    ):
+        assert title in senkaku_html
+    assert (
+        "钓鱼岛" in senkaku_html
+        and "魚釣島" in senkaku_html
+        and "釣魚臺" in senkaku_html
+    )
+    assert "https://www.mnr.gov.cn/dt/hy/201209/t20120912_2330256.html" in senkaku_html
+    assert "200 km from JGSDF Camp Ishigaki" in senkaku_html
+
+
+def test_text_from_data_is_escaped():
+    html = cm.Map([hostile_layer()]).to_html()
+    assert XSS not in html
+    assert "</script><script>alert(2)" not in html
+    assert "${alert(3)}" not in html
+    assert 'href="javascript' not in html and 'href=\\"javascript' not in html
+
+
+def test_user_layer_in_another_crs_is_refused():
+    with pytest.raises(cm.ClaimsmapError, match=r"EPSG:3857.*to_crs\(4326\)"):
+        cm.Map([hostile_layer().to_crs(3857)])
+
+
+def test_save_is_atomic(tmp_path):
+    out = tmp_path / "m.html"
+    cm.Map.preset("senkaku").save(out)
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
+
+
+def test_repr_html_for_jupyter():
+    assert "<iframe" in cm.Map(["bases"])._repr_html_()
+
+
+def test_unknown_tiles_provider():
+    with pytest.raises(cm.ClaimsmapError, match="not an xyzservices provider"):
+        cm.Map(tiles="No.Such.Tiles")
+
+
+def test_tiles_come_from_xyzservices():
+    html = cm.Map(tiles="OpenStreetMap.Mapnik").to_html()
+    assert "tile.openstreetmap.org" in html
