@@ -167,3 +167,17 @@ def test_unknown_layer_suggests():
 def test_layer_names_forgive_case_and_punctuation():
     assert cm.load("Senkaku Islands").attrs["layer"] == "senkaku-islands"
     assert cm.load("PRC_ECS_ADIZ_2013").attrs["layer"] == "prc-ecs-adiz-2013"
+
+
+def test_generated_docs_are_up_to_date():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, str(root / "scripts" / "build_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
