@@ -14,6 +14,7 @@ distances are metres on the ellipsoid unless a name says otherwise (``km``,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,45 +228,69 @@ def _inverse(a: tuple[float, float], b: tuple[float, float]) -> Distance:
     return Distance(float(metres), float(az), float(baz), a, b)
 
 
-def _nearest_on_segment(
-    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
-) -> tuple[float, tuple[float, float]]:
-    """Nearest point to ``p`` on the geodesic segment a-b: (metres, (lon, lat)).
+def _nearest_on_segments(
+    p: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest points to ``p[i]`` on the geodesic segments ``a[i]``-``b[i]``.
 
-    Samples the segment, then narrows the best bracket by golden-section search
-    to a millimetre along the segment.
+    All arrays are (k, 2) lon/lat. Each segment is sampled, then the best
+    bracket is narrowed by golden-section search to a millimetre along the
+    segment, for all k at once. Returns metres (k,) and points (k, 2).
     """
-    az, _, seg = GEOD.inv(a[0], a[1], b[0], b[1])
-    if seg == 0:
-        return float(GEOD.inv(p[0], p[1], a[0], a[1])[2]), a
+    az, _, seg = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    az, seg = np.atleast_1d(az), np.atleast_1d(seg)
+
+    def at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        def rows(v: np.ndarray) -> np.ndarray:
+            return np.broadcast_to(
+                v.reshape(-1, *([1] * (x.ndim - 1))), x.shape
+            ).ravel()
+
+        lon, lat, _ = GEOD.fwd(rows(a[:, 0]), rows(a[:, 1]), rows(az), x.ravel())
+        dist = GEOD.inv(rows(p[:, 0]), rows(p[:, 1]), lon, lat)[2]
+        return (
+            np.reshape(dist, x.shape),
+            np.reshape(lon, x.shape),
+            np.reshape(lat, x.shape),
+        )
+
     n = 16
-    s = np.linspace(0.0, seg, n + 1)
-    lons, lats, _ = GEOD.fwd(
-        np.full(n + 1, a[0]), np.full(n + 1, a[1]), np.full(n + 1, az), s
-    )
-    dist = GEOD.inv(np.full(n + 1, p[0]), np.full(n + 1, p[1]), lons, lats)[2]
-    i = int(np.argmin(dist))
-    lo, hi = s[max(i - 1, 0)], s[min(i + 1, n)]
-
-    def at(x: float) -> tuple[float, tuple[float, float]]:
-        lon, lat, _ = GEOD.fwd(a[0], a[1], az, x)
-        return float(GEOD.inv(p[0], p[1], lon, lat)[2]), (float(lon), float(lat))
-
+    s = seg[:, None] * np.linspace(0.0, 1.0, n + 1)[None, :]
+    dist, _, _ = at(s)
+    i = np.argmin(dist, axis=1)
+    rows = np.arange(len(seg))
+    lo = s[rows, np.maximum(i - 1, 0)]
+    hi = s[rows, np.minimum(i + 1, n)]
     ratio = (math.sqrt(5) - 1) / 2
     x1, x2 = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
     f1, f2 = at(x1)[0], at(x2)[0]
-    while hi - lo > 1e-3:
-        if f1 <= f2:
-            hi, x2, f2 = x2, x1, f1
-            x1 = hi - ratio * (hi - lo)
-            f1 = at(x1)[0]
-        else:
-            lo, x1, f1 = x1, x2, f2
-            x2 = lo + ratio * (hi - lo)
-            f2 = at(x2)[0]
-    best = min((at(x) for x in (lo, (lo + hi) / 2, hi)), key=lambda r: r[0])
-    ends = (float(dist[0]), a), (float(dist[-1]), b)
-    return min((best, *ends), key=lambda r: r[0])
+    width = float(np.max(hi - lo, initial=0.0))
+    steps = max(0, math.ceil(math.log(max(width, 1e-3) / 1e-3) / -math.log(ratio)))
+    for _ in range(steps):
+        # Keep the better inner point; one new evaluation per step.
+        left = f1 <= f2
+        hi = np.where(left, x2, hi)
+        lo = np.where(left, lo, x1)
+        new = np.where(left, hi - ratio * (hi - lo), lo + ratio * (hi - lo))
+        f_new = at(new)[0]
+        x1, x2 = np.where(left, new, x2), np.where(left, x1, new)
+        f1, f2 = np.where(left, f_new, f2), np.where(left, f1, f_new)
+    # The search's end points, and the segment's own ends, compete.
+    trial = np.column_stack([lo, (lo + hi) / 2, hi, np.zeros_like(seg), seg])
+    d, lon, lat = at(trial)
+    best = np.argmin(d, axis=1)
+    points = np.column_stack([lon[rows, best], lat[rows, best]])
+    return d[rows, best], points
+
+
+@functools.lru_cache(maxsize=256)
+def _aeqd(lon0: float, lat0: float) -> Transformer:
+    """An azimuthal equidistant projection centred at (lon0, lat0), cached."""
+    return Transformer.from_crs(
+        "EPSG:4326",
+        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m",
+        always_xy=True,
+    )
 
 
 def _parts(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
@@ -303,12 +328,9 @@ def _nearest(a: BaseGeometry, b: BaseGeometry) -> Distance:
     with np.errstate(all="ignore"):  # GEOS warns on degenerate segments
         line = shapely.shortest_line(a, b)
     (x0, y0), (x1, y1) = shapely.get_coordinates(line)
-    lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
-    aeqd = Transformer.from_crs(
-        "EPSG:4326",
-        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m",
-        always_xy=True,
-    )
+    # The centre is rounded to a degree so that nearby queries share one
+    # projection; the margin below covers the offset.
+    aeqd = _aeqd(float(round((x0 + x1) / 2)), float(round((y0 + y1) / 2)))
     va, sa = _parts(a)
     vb, sb = _parts(b)
 
@@ -320,44 +342,38 @@ def _nearest(a: BaseGeometry, b: BaseGeometry) -> Distance:
         return np.column_stack([x, y]).reshape(xy.shape)
 
     pva, psa, pvb, psb = project(va), project(sa), project(vb), project(sb)
-    approx = [np.hypot(*(pva[:, None, :] - pvb[None, :, :]).transpose(2, 0, 1))]
+    vertex_pairs = np.hypot(*(pva[:, None, :] - pvb[None, :, :]).transpose(2, 0, 1))
     pairs_ab = _planar_segment_distance(pva, psb) if len(psb) else None
     pairs_ba = _planar_segment_distance(pvb, psa) if len(psa) else None
-    approx += [m for m in (pairs_ab, pairs_ba) if m is not None]
-    d0 = min(float(m.min()) for m in approx)
+    d0 = min(
+        float(m.min()) for m in (vertex_pairs, pairs_ab, pairs_ba) if m is not None
+    )
     # The projection distorts distances away from its centre; keep every
     # candidate that could be the true minimum, with room to spare.
     limit = d0 * (1.05 + (d0 / _EARTH_RADIUS) ** 2) + 1000.0
 
-    best = (
-        min(
-            (_inverse(tuple(p), tuple(q)) for p in va for q in vb),
-            key=lambda r: r.metres,
-        )
-        if len(va) * len(vb) <= 4
-        else None
-    )
-    candidates: list[tuple[float, tuple[float, float], tuple[float, float]]] = []
-    if best is not None:
-        candidates.append((best.metres, best.a, best.b))
-    else:
-        i, j = np.nonzero(approx[0] <= limit)
-        for ii, jj in zip(i, j, strict=True):
-            p, q = tuple(va[ii]), tuple(vb[jj])
-            candidates.append((_inverse(p, q).metres, p, q))
+    # Candidates as (metres, point on a, point on b) arrays.
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    i, j = np.nonzero(vertex_pairs <= limit)
+    if len(i):
+        metres = GEOD.inv(va[i, 0], va[i, 1], vb[j, 0], vb[j, 1])[2]
+        found.append((np.atleast_1d(metres), va[i], vb[j]))
     for matrix, verts, segs, forward in (
         (pairs_ab, va, sb, True),
         (pairs_ba, vb, sa, False),
     ):
         if matrix is None:
             continue
-        for ii, jj in zip(*np.nonzero(matrix <= limit), strict=True):
-            v = (float(verts[ii][0]), float(verts[ii][1]))
-            seg = segs[jj]
-            metres, q = _nearest_on_segment(v, tuple(seg[0]), tuple(seg[1]))
-            candidates.append((metres, v, q) if forward else (metres, q, v))
-    _, pa, pb = min(candidates, key=lambda c: c[0])
-    return _inverse((float(pa[0]), float(pa[1])), (float(pb[0]), float(pb[1])))
+        i, j = np.nonzero(matrix <= limit)
+        if not len(i):
+            continue
+        metres, q = _nearest_on_segments(verts[i], segs[j, 0], segs[j, 1])
+        found.append((metres, verts[i], q) if forward else (metres, q, verts[i]))
+    metres = np.concatenate([f[0] for f in found])
+    k = int(np.argmin(metres))
+    on_a = np.concatenate([f[1] for f in found])[k]
+    on_b = np.concatenate([f[2] for f in found])[k]
+    return _inverse((float(on_a[0]), float(on_a[1])), (float(on_b[0]), float(on_b[1])))
 
 
 def distance(a: Any, b: Any) -> Distance:
