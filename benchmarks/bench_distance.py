@@ -54,7 +54,8 @@ def main() -> None:
     ):
         err = np.abs(np.asarray(values) - ref)
         print(
-            f"{name:<34}{n / seconds:>12,.0f}{err.max():>12,.1f} m{err.mean():>12,.1f} m"
+            f"{name:<34}{n / seconds:>12,.0f}"
+            f"{err.max():>12,.1f} m{err.mean():>12,.1f} m"
         )
     print(f"speed ratio claimsmap / geopandas 3857: {t_merc / t_cm:.3f}")
 
@@ -81,7 +82,8 @@ def main() -> None:
         f"{len(targets)} atlas features"
     )
     print(
-        f"  claimsmap: {t_poly * 1000:.1f} ms; geopandas 3857: {t_gp_poly * 1000:.2f} ms; "
+        f"  claimsmap: {t_poly * 1000:.1f} ms; "
+        f"geopandas 3857: {t_gp_poly * 1000:.2f} ms; "
         f"ratio {t_gp_poly / t_poly:.4f}"
     )
     print(
