@@ -1,10 +1,12 @@
-"""Shared helpers for the build scripts: the catalog file and atomic writes."""
+"""Shared helpers for the build scripts: the catalog, atomic writes, npm packages."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -44,3 +46,25 @@ def load_catalog() -> dict:
 
 def save_catalog(catalog: dict) -> None:
     write_atomic(CATALOG, json.dumps(catalog, ensure_ascii=False, indent=2) + "\n")
+
+
+def check_integrity(tarball: Path, integrity: str) -> None:
+    """Compare a tarball with an npm ``integrity`` string (``sha512-...``)."""
+    algo, _, expected = integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest())
+    if digest.decode() != expected:
+        raise SystemExit(f"{tarball.name}: integrity mismatch, expected {integrity}")
+
+
+def npm_pack(name: str, version: str, integrity: str, workdir: Path) -> Path:
+    """Fetch a pinned package tarball from the npm registry and check it."""
+    out = subprocess.run(
+        ["npm", "pack", f"{name}@{version}", "--json", "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    tarball = workdir / json.loads(out.stdout)[0]["filename"]
+    check_integrity(tarball, integrity)
+    return tarball

@@ -16,11 +16,9 @@ Runtime never needs npm or the network: the output is committed.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import re
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -33,8 +31,10 @@ from shapely.geometry.polygon import orient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _catalog import (
     DATA,
+    check_integrity,
     dump_geojson,
     load_catalog,
+    npm_pack,
     save_catalog,
     sha256,
     write_atomic,
@@ -54,25 +54,6 @@ EXTENT = (70.0, -12.0, 150.0, 55.0)
 DECIMALS = 4  # 0.0001 deg ~ 11 m, finer than world-atlas's quantisation
 OUTPUT = DATA / "basemap-ne10m.geojson"
 LAYER_ID = "basemap-ne10m"
-
-
-def fetch_tarball(workdir: Path) -> Path:
-    out = subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--json", "--silent"],
-        cwd=workdir,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    info = json.loads(out.stdout)[0]
-    return workdir / info["filename"]
-
-
-def check_integrity(tarball: Path) -> None:
-    algo, _, expected = INTEGRITY.partition("-")
-    digest = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest())
-    if digest.decode() != expected:
-        raise SystemExit(f"{tarball}: integrity mismatch, expected {INTEGRITY}")
 
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -130,7 +111,7 @@ def slug(name: str) -> str:
 
 
 def build(tarball: Path) -> None:
-    check_integrity(tarball)
+    check_integrity(tarball, INTEGRITY)
     with tarfile.open(tarball) as tar:
         member = tar.extractfile(MEMBER)
         assert member is not None
@@ -222,7 +203,7 @@ def main() -> None:
         build(args.tarball)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        build(fetch_tarball(Path(tmp)))
+        build(npm_pack(PACKAGE, VERSION, INTEGRITY, Path(tmp)))
 
 
 if __name__ == "__main__":

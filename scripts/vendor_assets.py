@@ -16,14 +16,13 @@ import base64
 import hashlib
 import json
 import re
-import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _catalog import ROOT, write_atomic
+from _catalog import ROOT, npm_pack, write_atomic
 
 STATIC = ROOT / "src" / "claimsmap" / "maps" / "static"
 PACKAGES = {
@@ -41,22 +40,6 @@ PACKAGES = {
 }
 
 
-def fetch(name: str, version: str, integrity: str, workdir: Path) -> tarfile.TarFile:
-    out = subprocess.run(
-        ["npm", "pack", f"{name}@{version}", "--json", "--silent"],
-        cwd=workdir,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    tarball = workdir / json.loads(out.stdout)[0]["filename"]
-    algo, _, expected = integrity.partition("-")
-    digest = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest())
-    if digest.decode() != expected:
-        raise SystemExit(f"{tarball.name}: integrity mismatch, expected {integrity}")
-    return tarfile.open(tarball)
-
-
 def inline_images(css: str, tar: tarfile.TarFile, css_dir: str) -> str:
     """Replace ``url(images/x.png)`` with data URIs so no request is made."""
 
@@ -69,22 +52,29 @@ def inline_images(css: str, tar: tarfile.TarFile, css_dir: str) -> str:
     return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
 
 
+def vendor(tar: tarfile.TarFile, files: dict[str, str]) -> dict[str, str]:
+    """Write the package's files to static/; return their sha256 by name."""
+    outputs = {}
+    for member_name, out_name in files.items():
+        member = tar.extractfile(member_name)
+        assert member is not None
+        text = member.read().decode("utf-8")
+        if out_name.endswith(".css"):
+            text = inline_images(text, tar, member_name.rsplit("/", 1)[0])
+        path = STATIC / out_name
+        write_atomic(path, text)
+        outputs[out_name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return outputs
+
+
 def main() -> None:
     STATIC.mkdir(parents=True, exist_ok=True)
     manifest: dict = {"script": "scripts/vendor_assets.py", "packages": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for name, spec in PACKAGES.items():
-            tar = fetch(name, spec["version"], spec["integrity"], Path(tmp))
-            outputs = {}
-            for member_name, out_name in spec["files"].items():
-                member = tar.extractfile(member_name)
-                assert member is not None
-                text = member.read().decode("utf-8")
-                if out_name.endswith(".css"):
-                    text = inline_images(text, tar, member_name.rsplit("/", 1)[0])
-                path = STATIC / out_name
-                write_atomic(path, text)
-                outputs[out_name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            tarball = npm_pack(name, spec["version"], spec["integrity"], Path(tmp))
+            with tarfile.open(tarball) as tar:
+                outputs = vendor(tar, spec["files"])
             manifest["packages"][name] = {
                 "version": spec["version"],
                 "integrity": spec["integrity"],
