@@ -82,7 +82,9 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
     return L.circleMarker(latlng, {{ this.style }});
   },
   onEachFeature: function (f, layer) {
-    if (f.properties._popup) { layer.bindPopup(f.properties._popup, {maxWidth: 380}); }
+    if (f.properties._popup) { layer.bindPopup(f.properties._popup, {
+        maxWidth: 380, maxHeight: 420, autoPanPaddingTopLeft: [60, 60]
+      }); }
     if (f.properties._tooltip) {
       layer.bindTooltip(f.properties._tooltip, {sticky: true});
     }
