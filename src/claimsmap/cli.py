@@ -146,7 +146,7 @@ def _cmd_map(args: argparse.Namespace) -> None:
     from claimsmap.io import read_file
     from claimsmap.maps import Map
 
-    preset = args.preset or "atlas"
+    preset = args.preset
     m = Map.preset(preset)
     for path in args.add or []:
         frame = read_file(path)

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -72,13 +72,9 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     return Path(path)
 
 
-def _open_text(path: Path) -> IO[str]:
-    return path.open(encoding="utf-8")
-
-
 def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
     try:
-        with _open_text(path) as fh:
+        with path.open(encoding="utf-8") as fh:
             data = json.load(fh)
     except json.JSONDecodeError as err:
         raise InvalidLayerError(

@@ -258,6 +258,7 @@ class Map:
         self._extent: list[tuple[float, float, float, float]] = []
         self._legend: list[dict[str, str]] = []
         self._kinds_seen: dict[str, int] = {}
+        self._ring_group: folium.FeatureGroup | None = None
         self._finished = False
         if tiles:
             self._add_tiles(tiles)
@@ -413,10 +414,9 @@ class Map:
                 "geometry": {"type": "Point", "coordinates": list(top)},
             },
         ]
-        group_name = "Range rings"
-        group = getattr(self, "_ring_group", None)
+        group = self._ring_group
         if group is None:
-            group = folium.FeatureGroup(name=group_name)
+            group = folium.FeatureGroup(name="Range rings")
             group.add_to(self._map)
             self._ring_group = group
             self._legend.append(
