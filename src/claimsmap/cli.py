@@ -167,7 +167,7 @@ def _cmd_validate(args: argparse.Namespace) -> None:
 
 
 def _versions() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     import pyproj
     import shapely
@@ -184,7 +184,7 @@ def _versions() -> str:
     ):
         try:
             lines.append(f"  {dist} {version(dist)}")
-        except Exception:
+        except PackageNotFoundError:
             lines.append(f"  {dist} not installed")
     import pyogrio
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -22,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from claimsmap.catalog import BASEMAP, layer_ids, load
 from claimsmap.errors import UnknownNameError
+from claimsmap.io import records
 
 __all__ = ["Feature", "features", "find", "normalize"]
 
@@ -103,13 +103,8 @@ def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
     order = [lid for lid in layer_ids() if lid != BASEMAP] + [BASEMAP]
     for layer_id in order:
         frame = load(layer_id)
-        for record, geom in zip(
-            frame.drop(columns="geometry").to_dict("records"),
-            frame.geometry,
-            strict=True,
-        ):
-            # Columns other features of the layer have come back as NaN here.
-            props = {k: v for k, v in record.items() if not _missing(v)}
+        for record, geom in records(frame):
+            props = {k: v for k, v in record.items() if v is not None}
             feature = Feature(
                 id=props["id"],
                 name=props["name"],
@@ -125,10 +120,6 @@ def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
                 if feature.id not in ids:
                     ids.append(feature.id)
     return by_id, by_name
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 # Where one name belongs to several features (黄尾屿 is an island and a base

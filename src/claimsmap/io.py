@@ -24,7 +24,7 @@ from shapely.errors import GEOSException, ShapelyError
 from claimsmap.errors import InvalidLayerError
 from claimsmap.schema import FIELDS, validate_feature
 
-__all__ = ["atomic_path", "read_file", "write_text_atomic"]
+__all__ = ["atomic_path", "read_file", "records", "write_text_atomic"]
 
 _CRS84 = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -188,15 +188,8 @@ def read_file(
     else:
         frame = _frame_from_ogr(path, label)
     if validate:
-        for index, (props, geom) in enumerate(
-            zip(
-                frame.drop(columns="geometry").to_dict("records"),
-                frame.geometry,
-                strict=True,
-            )
-        ):
-            clean = {k: (None if _isna(v) else v) for k, v in props.items()}
-            validate_feature(clean, geom, file=label, index=index)
+        for index, (props, geom) in enumerate(records(frame)):
+            validate_feature(props, geom, file=label, index=index)
         duplicated = (
             frame["id"][frame["id"].duplicated()].tolist() if len(frame) else []
         )
@@ -211,6 +204,26 @@ def read_file(
     return gpd.GeoDataFrame(
         frame[[*columns, "geometry"]], geometry="geometry", crs="EPSG:4326"
     )
+
+
+def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Yield each row's properties and geometry; missing values (NaN) as None.
+
+    A column that only some features of a layer have comes back from pandas as
+    NaN in the others; every reader of rows wants None there instead.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> frame = gpd.GeoDataFrame({"id": ["a", "b"], "operator": ["X", None]},
+    ...                          geometry=[Point(0, 0), Point(1, 1)])
+    >>> [props for props, _ in records(frame)]
+    [{'id': 'a', 'operator': 'X'}, {'id': 'b', 'operator': None}]
+    """
+    rows = frame.drop(columns=frame.geometry.name).to_dict("records")
+    for props, geom in zip(rows, frame.geometry, strict=True):
+        yield {k: (None if _isna(v) else v) for k, v in props.items()}, geom
 
 
 def _isna(value: Any) -> bool:

@@ -17,7 +17,7 @@ from shapely.geometry import LineString, mapping
 from claimsmap.catalog import BASEMAP, catalog, load, resolve_layer
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
-from claimsmap.io import write_text_atomic
+from claimsmap.io import records, write_text_atomic
 from claimsmap.maps._assets import asset
 from claimsmap.maps._html import escape, popup_html, script_json
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
@@ -182,11 +182,10 @@ def _swatch(style: Mapping[str, Any], point: bool) -> str:
 
 def _feature_dicts(frame: gpd.GeoDataFrame, title: str) -> list[dict[str, Any]]:
     out = []
-    records = frame.drop(columns="geometry").to_dict("records")
-    for props, geom in zip(records, frame.geometry, strict=True):
+    for props, geom in records(frame):
         if geom is None or geom.is_empty:
             continue
-        clean = {k: v for k, v in props.items() if not _isna(v)}
+        clean = {k: v for k, v in props.items() if v is not None}
         out.append(
             {
                 "type": "Feature",
@@ -199,12 +198,6 @@ def _feature_dicts(frame: gpd.GeoDataFrame, title: str) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _isna(value: Any) -> bool:
-    if isinstance(value, list | dict | tuple):
-        return False
-    return value is None or (isinstance(value, float) and value != value)
 
 
 class Map:
