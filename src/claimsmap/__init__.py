@@ -19,7 +19,15 @@ from claimsmap.errors import (
     UnknownNameError,
 )
 from claimsmap.gazetteer import Feature, find
-from claimsmap.geodesy import Distance, area, distance, length, range_ring
+from claimsmap.geodesy import (
+    Distance,
+    area,
+    buffer,
+    distance,
+    distances,
+    length,
+    range_ring,
+)
 from claimsmap.io import read_file
 from claimsmap.maps import Map
 
@@ -40,7 +48,9 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "area",
+    "buffer",
     "distance",
+    "distances",
     "find",
     "layers",
     "length",

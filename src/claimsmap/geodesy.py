@@ -36,8 +36,10 @@ __all__ = [
     "Unit",
     "area",
     "as_geometry",
+    "buffer",
     "check_lonlat",
     "distance",
+    "distances",
     "length",
     "range_ring",
     "to_metres",
@@ -440,6 +442,321 @@ def distance(a: Any, b: Any) -> Distance:
     return _nearest(ga, gb)
 
 
+def _segments(geom: BaseGeometry) -> np.ndarray:
+    """Every edge of a geometry as (m, 2, 2) lon/lat; points are zero-length edges."""
+    _, segs = _parts(geom)
+    points = [
+        shapely.get_coordinates(p)
+        for p in shapely.get_parts(geom)
+        if p.geom_type == "Point"
+    ]
+    if points:
+        xy = np.concatenate(points)
+        segs = np.concatenate([segs, np.stack([xy, xy], axis=1)])
+    return segs
+
+
+def _xyz(lonlat: np.ndarray) -> np.ndarray:
+    """Points on a sphere of the Earth's mean radius, in metres (for screening)."""
+    lon, lat = np.radians(lonlat[..., 0]), np.radians(lonlat[..., 1])
+    return _EARTH_RADIUS * np.stack(
+        [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1
+    )
+
+
+def _nearest_on_edges(
+    points: np.ndarray, segs: np.ndarray, *, chunk: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact geodesic distance from each point to the nearest of the edges.
+
+    Candidate edges are screened with 3-D chord distances on a sphere, with
+    bounds wide enough for the sphere, the chords' sag and the ellipsoid; the
+    survivors are solved on the ellipsoid. Returns metres (n,) and the nearest
+    points (n, 2).
+    """
+    a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
+    d3 = b3 - a3
+    len2 = np.einsum("ij,ij->i", d3, d3)
+    # A chord of length c sags c**2 / 8R below the arc it stands for.
+    sag = len2 / (8 * _EARTH_RADIUS)
+    metres = np.empty(len(points))
+    nearest = np.empty((len(points), 2))
+    for start in range(0, len(points), chunk):
+        block = points[start : start + chunk]
+        p3 = _xyz(block)
+        rel = p3[:, None, :] - a3[None, :, :]
+        t = np.clip(
+            np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1
+        )
+        gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
+        upper = ((gap + sag[None, :]) * 1.01 + 1.0).min(axis=1)
+        i, j = np.nonzero(gap * 0.99 <= upper[:, None])
+        found, q = _nearest_on_segments(block[i], segs[j, 0], segs[j, 1])
+        best = np.full(len(block), np.inf)
+        np.minimum.at(best, i, found)
+        winner = found == best[i]
+        metres[start + i[winner]] = found[winner]
+        nearest[start + i[winner]] = q[winner]
+    return metres, nearest
+
+
+def distances(points: Any, geometry: Any) -> np.ndarray:
+    """Geodesic distances from many points to one geometry, in metres.
+
+    Parameters
+    ----------
+    points : array_like of shape (n, 2)
+        (lon, lat) pairs in degrees.
+    geometry : str, Feature or shapely geometry
+        What to measure to (lon/lat degrees); points inside a polygon are 0 m
+        from it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres on the WGS84 ellipsoid, one per point, each the true minimum
+        over the geometry's geodesic edges (see :func:`distance`).
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(0, 0), (1, 0)])
+    >>> [round(float(m), 3) for m in distances([(0.5, 1.0), (0.5, 0.0)], line)]
+    [110574.389, 0.0]
+    """
+    xy = np.asarray(points, dtype=float).reshape(-1, 2)
+    for lon, lat in xy:
+        check_lonlat(lon, lat)
+    geom = as_geometry(geometry)
+    metres, _ = _nearest_on_edges(xy, _segments(geom))
+    if geom.geom_type.endswith("Polygon"):
+        metres[shapely.contains_xy(geom, xy[:, 0], xy[:, 1])] = 0.0
+    return metres
+
+
+def _circle_vertices(metres: float, tolerance_m: float) -> int:
+    """How many vertices keep a circle's chords within ``tolerance_m``."""
+    angular = metres / _EARTH_RADIUS
+    step = 2 * math.acos(
+        max(-1.0, 1 - tolerance_m / (_EARTH_RADIUS * math.sin(angular)))
+    )
+    return max(36, min(7200, math.ceil(2 * math.pi / step)))
+
+
+def _unwrap(lon: np.ndarray, centre: float) -> np.ndarray:
+    """Longitudes shifted by whole turns to lie within 180° of ``centre``."""
+    return centre + (lon - centre + 180.0) % 360.0 - 180.0
+
+
+def _rewrap(geom: BaseGeometry) -> BaseGeometry:
+    """Cut a geometry built in unwrapped longitudes back into -180..180."""
+    xmin, _, xmax, _ = geom.bounds
+    if xmin >= -180 and xmax <= 180:
+        return geom
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):
+        window = shapely.box(-180 - shift, -90, 180 - shift, 90)
+        piece = shapely.intersection(geom, window)
+        if not piece.is_empty:
+            parts.append(
+                shapely.transform(piece, lambda xy, s=shift: xy + np.array([s, 0.0]))
+            )
+    return shapely.union_all(parts)
+
+
+def _drop_slivers(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    """Remove polygons and holes smaller than ``min_area`` (square degrees).
+
+    A union of pieces whose edges nearly coincide leaves slivers a few
+    nanodegrees wide; they are artefacts, not parts of the limit.
+    """
+    polys = []
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type != "Polygon" or poly.area < min_area:
+            continue
+        holes = [r for r in poly.interiors if Polygon(r).area >= min_area]
+        polys.append(Polygon(poly.exterior, holes))
+    return shapely.union_all(polys)
+
+
+def _onto_limit(coords: np.ndarray, segs: np.ndarray, metres: float) -> np.ndarray:
+    """Move points (unwrapped lon/lat) to exactly ``metres`` from the edges.
+
+    Each point moves along the geodesic from its nearest point on the edges
+    through it. Where two parts of the limit meet (the corner between two
+    circles), the first move lands just inside the other part's reach; a few
+    secant steps along the same geodesic then find where the distance to the
+    whole source is exactly ``metres``.
+    """
+    wrapped = coords.copy()
+    wrapped[:, 0] = _unwrap(coords[:, 0], 0.0)
+    away, near = _nearest_on_edges(wrapped, segs)
+    az, _, _ = GEOD.inv(near[:, 0], near[:, 1], wrapped[:, 0], wrapped[:, 1])
+    az = np.atleast_1d(az)
+    along = np.full(len(coords), metres)
+    lon, lat, _ = GEOD.fwd(near[:, 0], near[:, 1], az, along)
+    lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
+    prev_t, prev_r = away, away
+    todo = np.arange(len(coords))
+    for _ in range(8):
+        r, _ = _nearest_on_edges(np.column_stack([lon[todo], lat[todo]]), segs[:])
+        off = np.abs(r - metres) > 1e-4
+        todo, r = todo[off], r[off]
+        if not len(todo):
+            break
+        t = along[todo]
+        slope = (r - prev_r[todo]) / np.where(t == prev_t[todo], 1, t - prev_t[todo])
+        slope = np.clip(np.where(np.isfinite(slope), slope, 1.0), 0.05, 1.0)
+        prev_t, prev_r = along.copy(), np.full(len(coords), np.nan)
+        prev_r[todo] = r
+        along[todo] = t + (metres - r) / slope
+        lon[todo], lat[todo], _ = GEOD.fwd(
+            near[todo, 0], near[todo, 1], az[todo], along[todo]
+        )
+    moved = np.column_stack([lon, lat])
+    moved[:, 0] = coords[:, 0] + _unwrap(moved[:, 0] - wrapped[:, 0], 0.0)
+    return moved
+
+
+def buffer(
+    geometry: Any,
+    distance: float,
+    unit: Unit = "km",
+    *,
+    tolerance_m: float = 10.0,
+) -> BaseGeometry:
+    """Everything within a geodesic distance of a geometry, on WGS84.
+
+    Parameters
+    ----------
+    geometry : str, Feature, tuple of float or shapely geometry
+        A point, line, polygon or a collection of them, in lon/lat degrees;
+        or a feature name.
+    distance : float
+        The buffer distance, in ``unit``; positive.
+    unit : {"km", "m", "nmi"}
+        The unit of ``distance``.
+    tolerance_m : float
+        The largest gap, in metres, between an edge of the result and the true
+        limit; vertices are spaced so that no edge strays further.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        The area within ``distance`` of the geometry (a polygon's interior
+        included), in lon/lat degrees and cut at the antimeridian. Every vertex
+        lies at ``distance`` from the geometry to within a millimetre.
+
+    Raises
+    ------
+    ClaimsmapError
+        When the distance is not positive, or too large to buffer (more than
+        about 4,000 km, or reaching a pole).
+
+    Notes
+    -----
+    The limit is built from the exact pieces of the envelope: geodesic circles
+    around every vertex and the two offset curves of every edge, sampled by
+    the geodesic direct problem. Their union is taken in (unwrapped)
+    longitude/latitude, and each vertex of the result is then moved onto the
+    true limit: along the geodesic from its nearest point on the source to
+    exactly ``distance``.
+
+    .. warning::
+       A buffer in Web Mercator metres is short by the scale factor (about 10 %
+       at 25°N), and one in degrees is not even a circle. This one is neither.
+
+    Examples
+    --------
+    >>> zone = buffer((123.47, 25.74), 12, "nmi")
+    >>> [round(float(m) / NMI, 6) for m in distances(zone.exterior.coords[:3],
+    ...                                              Point(123.47, 25.74))]
+    [12.0, 12.0, 12.0]
+
+    Across the antimeridian, the result is cut into two parts:
+
+    >>> buffer((179.9, -17.0), 50, "km").geom_type
+    'MultiPolygon'
+    """
+    source = as_geometry(geometry)
+    metres = to_metres(distance, unit)
+    if not (math.isfinite(metres) and metres > 0):
+        raise ClaimsmapError(
+            f"buffer distance {distance!r} {unit}: give a positive one"
+        )
+    if metres > 4_000_000:
+        raise ClaimsmapError(
+            f"buffer distance {distance} {unit} is over 4,000 km; the atlas's "
+            "buffers are maritime limits (at most 350 nmi)"
+        )
+    if not tolerance_m > 0:
+        raise ClaimsmapError(f"tolerance_m {tolerance_m!r}: give a positive number")
+    centre = float(source.representative_point().x)
+    segs = _segments(source)
+    segs[..., 0] = _unwrap(segs[..., 0], centre)
+    pieces: list[BaseGeometry] = []
+
+    n = _circle_vertices(metres, tolerance_m / 2)
+    azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
+    vertices = np.unique(segs.reshape(-1, 2), axis=0)
+    for lon0, lat0 in vertices:
+        lons, lats, _ = GEOD.fwd(
+            np.full(n, lon0), np.full(n, lat0), azimuths, np.full(n, metres)
+        )
+        pieces.append(Polygon(np.column_stack([_unwrap(lons, lon0), lats])))
+
+    # Sample each edge so that the chords of its offset curves, and of the
+    # edge itself, stay within the tolerance in longitude/latitude.
+    spacing = math.sqrt(2.0 * tolerance_m * _EARTH_RADIUS)
+    for (lon1, lat1), (lon2, lat2) in segs:
+        az, _, seg = GEOD.inv(lon1, lat1, lon2, lat2)
+        if seg == 0:
+            continue
+        k = max(2, math.ceil(seg / spacing) + 1)
+        along = np.linspace(0.0, seg, k)
+        lons, lats, back = GEOD.fwd(
+            np.full(k, lon1), np.full(k, lat1), np.full(k, az), along
+        )
+        heading = np.asarray(back) + 180.0
+        sides = []
+        for turn in (-90.0, 90.0):
+            olon, olat, _ = GEOD.fwd(lons, lats, heading + turn, np.full(k, metres))
+            sides.append(np.column_stack([_unwrap(np.asarray(olon), lon1), olat]))
+        ring = np.concatenate([sides[0], sides[1][::-1]])
+        band = Polygon(ring)
+        pieces.append(band if band.is_valid else shapely.make_valid(band))
+    if source.geom_type.endswith("Polygon") or source.geom_type == "GeometryCollection":
+        areas = [
+            p for p in shapely.get_parts(source) if p.geom_type.endswith("Polygon")
+        ]
+        pieces.extend(
+            shapely.transform(
+                p, lambda xy: np.column_stack([_unwrap(xy[:, 0], centre), xy[:, 1]])
+            )
+            for p in areas
+        )
+    envelope = _drop_slivers(shapely.union_all(pieces), (tolerance_m / 1.1e5) ** 2)
+    if envelope.bounds[1] <= -89.0 or envelope.bounds[3] >= 89.0:
+        raise ClaimsmapError(
+            "the buffer reaches a pole; claimsmap does not build those"
+        )
+
+    # Move every vertex onto the true limit.
+    coords = shapely.get_coordinates(envelope)
+    moved = _onto_limit(coords, _segments(source), metres)
+    result = shapely.set_coordinates(envelope, moved)
+    if not result.is_valid:
+        result = shapely.make_valid(result)
+    result = _rewrap(_drop_slivers(result, (tolerance_m / 1.1e5) ** 2))
+    polys = [p for p in shapely.get_parts(result) if p.geom_type == "Polygon"]
+    out = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
+    return (
+        orient(out, 1.0)
+        if out.geom_type == "Polygon"
+        else shapely.MultiPolygon([orient(p, 1.0) for p in out.geoms])
+    )
+
+
 def range_ring(
     center: Any,
     radius: float,
@@ -493,28 +810,60 @@ def range_ring(
     return orient(Polygon(np.column_stack([lons, lats])), 1.0)
 
 
-def area(geometry: BaseGeometry) -> float:
-    """Geodesic area of a polygon on WGS84, in square metres, whatever its orientation.
+AreaUnit = Literal["m2", "km2", "nmi2"]
+_AREA_UNIT: dict[str, float] = {"m2": 1.0, "km2": 1e6, "nmi2": NMI**2}
+
+
+def area(geometry: Any, unit: AreaUnit = "m2") -> float:
+    """Geodesic area of a polygon on WGS84, whatever its orientation.
+
+    Parameters
+    ----------
+    geometry : shapely geometry, Feature or str
+        Polygons count; points and lines have no area (0). Holes are
+        subtracted; each ring may run either way and start anywhere.
+    unit : {"m2", "km2", "nmi2"}
+        Square metres, square kilometres or square nautical miles.
 
     Examples
     --------
     >>> from shapely import box
-    >>> round(area(box(0, 0, 1, 1)) / 1e6, 1)
+    >>> round(area(box(0, 0, 1, 1), "km2"), 1)
     12308.8
+    >>> area(box(0, 0, 1, 1)) == area(box(0, 0, 1, 1).reverse())
+    True
     """
-    if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
-        return 0.0
-    polys = [orient(p, 1.0) for p in shapely.get_parts(geometry)]
-    return float(sum(GEOD.geometry_area_perimeter(p)[0] for p in polys))
+    if unit not in _AREA_UNIT:
+        raise ClaimsmapError(f"unit {unit!r} is not known; use one of m2, km2, nmi2")
+    geometry = as_geometry(geometry)
+    polys = [
+        orient(p, 1.0) for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"
+    ]
+    for part in shapely.get_parts(geometry):
+        if part.geom_type in {"MultiPolygon", "GeometryCollection"}:
+            polys.extend(
+                orient(p, 1.0)
+                for p in shapely.get_parts(part)
+                if p.geom_type == "Polygon"
+            )
+    total = sum(GEOD.geometry_area_perimeter(p)[0] for p in polys)
+    return float(total) / _AREA_UNIT[unit]
 
 
-def length(geometry: BaseGeometry) -> float:
-    """Geodesic length of a line (or perimeter of a polygon) on WGS84, in metres.
+def length(geometry: Any, unit: Unit = "m") -> float:
+    """Geodesic length of a line (or perimeter of a polygon) on WGS84.
+
+    Parameters
+    ----------
+    geometry : shapely geometry, Feature or str
+        Each edge is measured as the geodesic between its vertices.
+    unit : {"m", "km", "nmi"}
+        The unit of the result.
 
     Examples
     --------
     >>> from shapely import LineString
-    >>> round(length(LineString([(118, 23), (122, 27)])) / 1000, 3)
+    >>> round(length(LineString([(118, 23), (122, 27)]), "km"), 3)
     599.387
     """
-    return float(GEOD.geometry_length(geometry))
+    return float(GEOD.geometry_length(as_geometry(geometry))) / to_metres(1, unit)
