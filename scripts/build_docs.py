@@ -50,14 +50,22 @@ def data_md() -> str:
             continue
         out += ["", f"## {e['title']} (`{lid}`)", ""]
         out += [
-            "| id | name | names | precision_m | published | source |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| id | name | names | claimants | held by | from | to | status "
+            "| precision_m | published | source |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for _, row in cm.load(lid).iterrows():
             names = "; ".join(f"{k}: {v}" for k, v in row["names"].items())
+            status = row["status"] or ""
+            if status and row["status_basis"]:
+                status = f"{status} ({row['status_basis']})"
+            published = row.get("published_coords")
             out.append(
                 f"| `{row['id']}` | {cell(row['name'])} | {cell(names)} | "
-                f"{row['precision_m']} | {cell(row.get('published_coords', ''))} | "
+                f"{', '.join(row['claimants'])} | {row['controller'] or ''} | "
+                f"{row['since'] or ''} | {row['until'] or ''} | {cell(status)} | "
+                f"{row['precision_m']} | "
+                f"{cell(published if isinstance(published, str) else 'derived')} | "
                 f"[{cell(row['source'])}]({row['source_url']}) |"
             )
     provenance = catalog()["layers"][BASEMAP]["provenance"]

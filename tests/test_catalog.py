@@ -21,18 +21,30 @@ LAYERS = layer_ids()
 CURATED = [lid for lid in LAYERS if lid != BASEMAP]
 FEATURES = [(lid, fid) for lid in CURATED for fid in cm.load(lid)["id"]]
 ANGLE = re.compile(
-    r"(\d+)\s*(?:°|度)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|分))?\s*(?:(\d+(?:\.\d+)?)\s*(?:″|秒))?"
+    r"(\d+)\s*(?:°|º|度|도)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|分|분))?"
+    r"\s*(?:(\d+(?:\.\d+)?)\s*(?:″|〃|〞|\"|秒|초))?"
 )
+# ICAO style, as in an AIP: 3000N 12525E (degrees and minutes run together).
+ICAO = re.compile(r"\b(\d{2})(\d{2})N\s+(\d{3})(\d{2})E\b")
 
 
 def parse_published(text: str) -> list[tuple[float, float]]:
     """(lon, lat) pairs from a published text that gives latitude, then longitude."""
-    angles = [
-        int(d) + float(m or 0) / 60 + float(s or 0) / 3600
-        for d, m, s in ANGLE.findall(text)
-    ]
-    assert len(angles) % 2 == 0, text
-    return [(angles[i + 1], angles[i]) for i in range(0, len(angles), 2)]
+    found: list[tuple[int, tuple[float, float]]] = []
+    for m in ICAO.finditer(text):
+        lat = int(m[1]) + int(m[2]) / 60
+        lon = int(m[3]) + int(m[4]) / 60
+        found.append((m.start(), (lon, lat)))
+    rest = ICAO.sub(lambda m: " " * len(m[0]), text)
+    hits = list(ANGLE.finditer(rest))
+    assert len(hits) % 2 == 0, text
+    for first, second in zip(hits[::2], hits[1::2], strict=True):
+        lat, lon = (
+            int(h[1]) + float(h[2] or 0) / 60 + float(h[3] or 0) / 3600
+            for h in (first, second)
+        )
+        found.append((first.start(), (lon, lat)))
+    return [pair for _, pair in sorted(found)]
 
 
 def metres(a, b) -> float:

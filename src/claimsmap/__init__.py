@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from claimsmap.catalog import layers, load
+from claimsmap.catalog import WORLDVIEWS, at, layers, load, worldview
 from claimsmap.errors import (
     ClaimsmapError,
     CoordinateError,
@@ -37,6 +37,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0+unknown"
 
 __all__ = [
+    "WORLDVIEWS",
     "ClaimsmapError",
     "CoordinateError",
     "Distance",
@@ -48,6 +49,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "area",
+    "at",
     "buffer",
     "distance",
     "distances",
@@ -57,4 +59,5 @@ __all__ = [
     "load",
     "range_ring",
     "read_file",
+    "worldview",
 ]

@@ -8,6 +8,7 @@ count, geometry type and sha256. Layer ids forgive case and punctuation:
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import functools
 import json
@@ -19,10 +20,27 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from claimsmap.errors import UnknownLayerError
+from claimsmap.errors import ClaimsmapError, UnknownLayerError
 from claimsmap.io import read_file
+from claimsmap.schema import PARTIES, parse_date
 
-__all__ = ["BASEMAP", "catalog", "layer_ids", "layers", "load", "resolve_layer"]
+__all__ = [
+    "BASEMAP",
+    "WORLDVIEWS",
+    "at",
+    "catalog",
+    "layer_ids",
+    "layers",
+    "load",
+    "resolve_layer",
+    "worldview",
+]
+
+#: The parties whose view of the map :func:`worldview` can show, and
+#: ``"de-facto"``: who actually holds what, with every claim shown as a claim.
+WORLDVIEWS: tuple[str, ...] = ("de-facto", *PARTIES)
+# Kinds that are a party's claim rather than a place someone holds.
+_CLAIM_KINDS = {"claim-line", "claim-area", "baseline", "base-point", "zone"}
 
 #: The id of the Natural Earth land layer drawn under every map.
 BASEMAP = "basemap-ne10m"
@@ -126,13 +144,138 @@ def _load_cached(layer_id: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def load(layer: str) -> gpd.GeoDataFrame:
+def _as_date(value: Any, what: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    try:
+        return parse_date(str(value))
+    except ValueError:
+        raise ClaimsmapError(
+            f"{what}={value!r} is not a date; give an ISO date such as '2016-07-12'"
+        ) from None
+
+
+def at(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
+    """The rows of a layer that describe the state on a date.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        A loaded layer (anything with ``since`` and ``until`` columns).
+    date : str, datetime.date or pandas.Timestamp
+        The day; ``"2016"`` and ``"2016-07"`` mean their first day.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows whose period spans the day: ``since`` on or before it (or
+        unknown) and ``until`` after it (or open). ``since`` is inclusive and
+        ``until`` exclusive, so on the day control changes hands the new
+        holder is shown. A date given only as a year or a month counts from
+        its first day.
+
+    Examples
+    --------
+    >>> islands = load("senkaku-islands")
+    >>> len(at(islands, "1972-05-15")), len(at(islands, "1972-05-14"))
+    (8, 0)
+    """
+    day = _as_date(date, "at")
+
+    def spans(row: pd.Series) -> bool:
+        since, until = row.get("since"), row.get("until")
+        if isinstance(since, str) and parse_date(since) > day:
+            return False
+        return not (isinstance(until, str) and parse_date(until) <= day)
+
+    mask = frame.apply(spans, axis=1) if len(frame) else pd.Series(dtype=bool)
+    out = frame[mask.astype(bool)].copy()
+    out.attrs.update(frame.attrs, at=day.isoformat())
+    return out
+
+
+def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
+    """A layer as one party sees it.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        A loaded layer.
+    party : str
+        One of :data:`WORLDVIEWS`: an ISO alpha-3 code (``"CHN"``, ``"JPN"``,
+        ``"TWN"``, ``"PHL"``, ``"VNM"``, ``"MYS"``, ``"BRN"``, ``"IDN"``) or
+        ``"de-facto"`` (the frame as it is).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Every place the party claims shows the party as its ``controller``
+        (what is really held stays in ``de_facto_controller``); the claims of
+        other parties that this party rejects (``disputed_by`` names it) are
+        left out. Places the party does not claim are shown as they are.
+
+    Examples
+    --------
+    >>> islands = load("senkaku-islands")
+    >>> sorted(set(worldview(islands, "CHN")["controller"]))
+    ['CHN']
+    >>> sorted(set(worldview(islands, "de-facto")["controller"]))
+    ['JPN']
+    """
+    if not isinstance(party, str) or party.upper().replace("_", "-") not in {
+        v.upper() for v in WORLDVIEWS
+    }:
+        raise ClaimsmapError(
+            f"worldview={party!r} is not known; use one of {', '.join(WORLDVIEWS)}"
+        )
+    out = frame.copy()
+    out["de_facto_controller"] = out["controller"]
+    party = party.upper()
+    if party == "DE-FACTO":
+        out.attrs["worldview"] = "de-facto"
+        return out
+
+    def rejected(row: pd.Series) -> bool:
+        disputed = row.get("disputed_by")
+        return (
+            row["kind"] in _CLAIM_KINDS
+            and isinstance(disputed, list | tuple)
+            and party in disputed
+        )
+
+    if len(out):
+        out = out[~out.apply(rejected, axis=1).astype(bool)].copy()
+        held = out["claimants"].apply(
+            lambda c: isinstance(c, list | tuple) and party in c
+        ) & ~out["kind"].isin(_CLAIM_KINDS)
+        out.loc[held, "controller"] = party
+    out.attrs["worldview"] = party
+    return out
+
+
+# load() takes keyword arguments named like these two functions.
+_at, _worldview = at, worldview
+
+
+def load(
+    layer: str, *, at: Any = None, worldview: str | None = None
+) -> gpd.GeoDataFrame:
     """Load a shipped layer as a validated GeoDataFrame in EPSG:4326.
 
     Parameters
     ----------
     layer : str
         A layer id from :func:`layers` (case and punctuation forgiven).
+    at : str or datetime.date, optional
+        Only the rows that describe the state on this day (see :func:`at`);
+        by default every row, the history included.
+    worldview : str, optional
+        Show the layer as this party claims it (see :func:`worldview`); by
+        default, de facto control with every claim shown as a claim.
 
     Returns
     -------
@@ -154,4 +297,9 @@ def load(layer: str) -> gpd.GeoDataFrame:
     >>> islands.set_index("id").loc["senkaku-uotsuri-jima", "names"]["zh"]
     '钓鱼岛'
     """
-    return _load_cached(resolve_layer(layer)).copy()
+    frame = _load_cached(resolve_layer(layer)).copy()
+    if at is not None:
+        frame = _at(frame, at)
+    if worldview is not None:
+        frame = _worldview(frame, worldview)
+    return frame

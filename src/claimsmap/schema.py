@@ -21,11 +21,16 @@ from claimsmap.errors import InvalidFeatureError
 __all__ = [
     "FIELDS",
     "KINDS",
+    "PARTIES",
     "STATUSES",
     "Kind",
     "Status",
+    "parse_date",
     "validate_feature",
 ]
+
+#: The parties to the region's disputes, ISO 3166-1 alpha-3.
+PARTIES: tuple[str, ...] = ("CHN", "TWN", "JPN", "PHL", "VNM", "MYS", "BRN", "IDN")
 
 Kind = Literal[
     "claim-line",
@@ -90,8 +95,14 @@ _GEOMETRY_BY_KIND: dict[str, set[str]] = {
 _REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {"base": ("operator",)}
 
 
-def _parse_date(value: str) -> _dt.date:
-    """Parse an ISO date, allowing year (``2012``) and month (``2012-09``)."""
+def parse_date(value: str) -> _dt.date:
+    """Parse an ISO date, allowing year (``2012``) and month (``2012-09``).
+
+    Examples
+    --------
+    >>> parse_date("1974"), parse_date("1974-01-19")
+    (datetime.date(1974, 1, 1), datetime.date(1974, 1, 19))
+    """
     if re.fullmatch(r"\d{4}", value):
         return _dt.date(int(value), 1, 1)
     if re.fullmatch(r"\d{4}-\d{2}", value):
@@ -176,7 +187,7 @@ def validate_feature(
         if value is None:
             continue
         try:
-            dates[field] = _parse_date(str(value))
+            dates[field] = parse_date(str(value))
         except ValueError:
             raise fail(field, f"is {value!r}; give an ISO date (YYYY-MM-DD)") from None
     if len(dates) == 2 and dates["since"] > dates["until"]:
@@ -198,6 +209,13 @@ def validate_feature(
         or precision <= 0
     ):
         raise fail("precision_m", f"is {precision!r}; give a positive number of metres")
+    for field in ("disputed_by",):
+        value = properties.get(field)
+        if value is not None and not (
+            isinstance(value, list)
+            and all(isinstance(c, str) and _PARTY.match(c) for c in value)
+        ):
+            raise fail(field, f"is {value!r}; give a list of ISO alpha-3 codes")
     for field in _REQUIRED_BY_KIND.get(kind, ()):
         if not properties.get(field):
             raise fail(field, f"is missing; a {kind} needs it")
