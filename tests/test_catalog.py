@@ -21,11 +21,13 @@ LAYERS = layer_ids()
 CURATED = [lid for lid in LAYERS if lid != BASEMAP]
 FEATURES = [(lid, fid) for lid in CURATED for fid in cm.load(lid)["id"]]
 ANGLE = re.compile(
-    r"(\d+)\s*(?:°|º|度|도)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|分|분))?"
-    r"\s*(?:(\d+(?:\.\d+)?)\s*(?:″|〃|〞|\"|秒|초))?"
+    r"(\d+)\s*(?:°|º|度|도)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|’|分|분))?"
+    r"\s*(?:(\d+(?:\.\d+)?)\s*(?:″|〃|〞|\"|”|秒|초))?"
 )
 # ICAO style, as in an AIP: 3000N 12525E (degrees and minutes run together).
 ICAO = re.compile(r"\b(\d{2})(\d{2})N\s+(\d{3})(\d{2})E\b")
+# A Wikipedia template: {{coord|10|24|37|N|114|35|14|E
+WIKI = re.compile(r"\{\{coord\|(\d+)\|(\d+)\|(\d+)\|N\|(\d+)\|(\d+)\|(\d+)\|E")
 
 
 def parse_published(text: str) -> list[tuple[float, float]]:
@@ -35,7 +37,13 @@ def parse_published(text: str) -> list[tuple[float, float]]:
         lat = int(m[1]) + int(m[2]) / 60
         lon = int(m[3]) + int(m[4]) / 60
         found.append((m.start(), (lon, lat)))
-    rest = ICAO.sub(lambda m: " " * len(m[0]), text)
+    for m in WIKI.finditer(text):
+        d = [int(x) for x in m.groups()]
+        lat = d[0] + d[1] / 60 + d[2] / 3600
+        lon = d[3] + d[4] / 60 + d[5] / 3600
+        found.append((m.start(), (lon, lat)))
+    rest = WIKI.sub(lambda m: " " * len(m[0]), text)
+    rest = ICAO.sub(lambda m: " " * len(m[0]), rest)
     hits = list(ANGLE.finditer(rest))
     assert len(hits) % 2 == 0, text
     for first, second in zip(hits[::2], hits[1::2], strict=True):

@@ -43,9 +43,22 @@ def test_every_name_of_every_feature_finds_it(feature):
     ]:
         found = cm.find(name)
         # A base point is named after its island; the island wins the name.
-        assert found.id == feature.id or (
-            feature.kind == "base-point" and found.kind == "feature"
+        # A row of a place's history yields its name to the present row.
+        assert (
+            found.id == feature.id
+            or (feature.kind == "base-point" and found.kind == "feature")
+            or (
+                feature.properties.get("until") is not None
+                and found.properties.get("place") == feature.properties.get("place")
+                and found.properties.get("until") is None
+            )
         ), name
+
+
+def test_history_rows_yield_the_name_to_the_present():
+    assert cm.find("Scarborough Shoal").id == "scs-scarborough-shoal"
+    assert cm.find("Pattle Island").properties["controller"] == "CHN"
+    assert cm.find("scs-pattle-island-vnm-1956").properties["controller"] == "VNM"
 
 
 def test_island_wins_a_name_shared_with_a_base_point():

@@ -68,6 +68,25 @@ def test_text_from_data_is_escaped():
     assert 'href="javascript' not in html and 'href=\\"javascript' not in html
 
 
+@pytest.mark.parametrize(
+    ("text", "if_run", "if_text"),
+    [
+        ("{{ 7*191 }}", "1337", "7*191"),
+        ("{% for x in range(3) %}zq{% endfor %}", "zqzqzq", "range(3)"),
+        ("{# hidden #}", None, "hidden"),
+    ],
+)
+def test_template_syntax_in_data_is_only_text(text, if_run, if_text):
+    """folium renders its output again as Jinja; data must not reach that."""
+    layer = hostile_layer()
+    layer.loc[0, "name"] = text
+    layer.loc[0, "source"] = text
+    html = cm.Map([layer], title=text).to_html()
+    if if_run:
+        assert if_run not in html
+    assert if_text in html
+
+
 def test_user_layer_in_another_crs_is_refused():
     with pytest.raises(cm.ClaimsmapError, match=r"EPSG:3857.*to_crs\(4326\)"):
         cm.Map([hostile_layer().to_crs(3857)])

@@ -162,7 +162,8 @@ def find(name: str) -> Feature:
     -----
     Where a name belongs to several features, an island or other feature
     comes before a base, a base before the rest, base points (named after
-    their islands) and the basemap's countries last.
+    their islands) and the basemap's countries last; and a place's present
+    state comes before the rows of its history (``until`` set).
 
     Examples
     --------
@@ -180,8 +181,14 @@ def find(name: str) -> Feature:
     by_id, by_name = _index()
     ids = by_name.get(normalize(name), [])
     if ids:
-        best = min(_KIND_RANK.get(by_id[i].kind, 5) for i in ids)
-        top = [i for i in ids if _KIND_RANK.get(by_id[i].kind, 5) == best]
+
+        def rank(i: str) -> tuple[int, int]:
+            # The present state of a place comes before its history.
+            ended = by_id[i].properties.get("until") is not None
+            return _KIND_RANK.get(by_id[i].kind, 5), int(ended)
+
+        best = min(rank(i) for i in ids)
+        top = [i for i in ids if rank(i) == best]
         if len(top) == 1:
             return by_id[top[0]]
         listed = ", ".join(top)

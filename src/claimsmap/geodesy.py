@@ -618,6 +618,33 @@ def _onto_limit(coords: np.ndarray, segs: np.ndarray, metres: float) -> np.ndarr
     return moved
 
 
+def _reflex_vertices(source: BaseGeometry, centre: float) -> np.ndarray:
+    """Vertices of polygon rings where the boundary turns into the polygon.
+
+    No point outside a polygon has a reflex vertex as its nearest point (the
+    two edges' own reach covers it), so a buffer needs no circle there.
+    Longitudes are unwrapped about ``centre``, as the buffer's pieces are.
+    """
+    found = []
+    for poly in shapely.get_parts(source):
+        if poly.geom_type != "Polygon":
+            continue
+        poly = orient(poly, 1.0)  # the interior is on the left of every ring
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:-1]
+            if len(xy) < 3:
+                continue
+            xy[:, 0] = _unwrap(xy[:, 0], centre)
+            nxt = np.roll(xy, -1, axis=0)
+            fwd, back, _ = GEOD.inv(xy[:, 0], xy[:, 1], nxt[:, 0], nxt[:, 1])
+            # Arrival azimuth at each vertex: the back azimuth of the edge
+            # before it, turned around.
+            arrive = np.roll(np.asarray(back) + 180.0, 1)
+            turn = (np.asarray(fwd) - arrive + 180.0) % 360.0 - 180.0
+            found.append(xy[turn > 1e-9])
+    return np.concatenate(found) if found else np.empty((0, 2))
+
+
 def buffer(
     geometry: Any,
     distance: float,
@@ -699,6 +726,10 @@ def buffer(
     n = _circle_vertices(metres, tolerance_m / 2)
     azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
     vertices = np.unique(segs.reshape(-1, 2), axis=0)
+    reflex = _reflex_vertices(source, centre)
+    if len(reflex):
+        keep = ~(vertices[:, None, :] == reflex[None, :, :]).all(axis=2).any(axis=1)
+        vertices = vertices[keep]
     for lon0, lat0 in vertices:
         lons, lats, _ = GEOD.fwd(
             np.full(n, lon0), np.full(n, lat0), azimuths, np.full(n, metres)

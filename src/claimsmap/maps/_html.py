@@ -23,30 +23,41 @@ _JS_UNSAFE = {
 def escape(text: Any) -> str:
     """Escape any value for HTML text and attributes, backticks and ``$`` included.
 
+    Braces are escaped too: folium renders each element's output again as a
+    Jinja template, where ``{{ ... }}`` in a name would run.
+
     Examples
     --------
     >>> escape('<img src=x onerror=alert(1)>')
     '&lt;img src=x onerror=alert(1)&gt;'
-    >>> escape("`${x}`")
-    '&#96;&#36;{x}&#96;'
+    >>> escape("`${x}` {{ 7*7 }}")
+    '&#96;&#36;&#123;x&#125;&#96; &#123;&#123; 7*7 &#125;&#125;'
     """
     out = html.escape("" if text is None else str(text), quote=True)
-    return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    for char, entity in (("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;")):
+        out = out.replace(char, entity)
+    return out.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def script_json(value: Any) -> str:
     r"""JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>``, ``&`` and the JavaScript line separators are written as
-    ``\\u`` escapes, so no string from data can close the script or open a tag.
+    ``\\u`` escapes, so no string from data can close the script or open a tag;
+    and a brace that would open a Jinja tag (``{{``, ``{%``, ``{#``), which only
+    a string can hold, is written ``\\u007b`` (folium renders its output again
+    as a template).
 
     Examples
     --------
     >>> script_json({"name": "</script><script>alert(1)</script>"})
     '{"name":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}'
+    >>> script_json({"name": "{{ 7*7 }}"})
+    '{"name":"\\u007b{ 7*7 }}"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JS_UNSAFE[m.group()], text)
+    text = re.sub("[<>&\u2028\u2029]", lambda m: _JS_UNSAFE[m.group()], text)
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
 def link(url: Any, text: Any = None) -> str:
