@@ -55,6 +55,77 @@ DECIMALS = 4  # 0.0001 deg ~ 11 m, finer than world-atlas's quantisation
 OUTPUT = DATA / "basemap-ne10m.geojson"
 LAYER_ID = "basemap-ne10m"
 
+# Who holds each Natural Earth unit (ISO 3166-1 alpha-3 of the administering
+# state; a dependency or SAR is held by its sovereign) and its own ISO code.
+HELD_BY = {
+    "Afghanistan": ("AFG", "AFG"),
+    "Australia": ("AUS", "AUS"),
+    "Bangladesh": ("BGD", "BGD"),
+    "Bhutan": ("BTN", "BTN"),
+    "Br. Indian Ocean Ter.": ("GBR", "IOT"),
+    "Brunei": ("BRN", "BRN"),
+    "Cambodia": ("KHM", "KHM"),
+    "China": ("CHN", "CHN"),
+    "Guam": ("USA", "GUM"),
+    "Hong Kong": ("CHN", "HKG"),
+    "India": ("IND", "IND"),
+    "Indian Ocean Ter.": ("AUS", None),
+    "Indonesia": ("IDN", "IDN"),
+    "Japan": ("JPN", "JPN"),
+    "Kazakhstan": ("KAZ", "KAZ"),
+    "Kyrgyzstan": ("KGZ", "KGZ"),
+    "Laos": ("LAO", "LAO"),
+    "Macao": ("CHN", "MAC"),
+    "Malaysia": ("MYS", "MYS"),
+    "Maldives": ("MDV", "MDV"),
+    "Micronesia": ("FSM", "FSM"),
+    "Mongolia": ("MNG", "MNG"),
+    "Myanmar": ("MMR", "MMR"),
+    "N. Mariana Is.": ("USA", "MNP"),
+    "Nepal": ("NPL", "NPL"),
+    "North Korea": ("PRK", "PRK"),
+    "Pakistan": ("PAK", "PAK"),
+    "Palau": ("PLW", "PLW"),
+    "Papua New Guinea": ("PNG", "PNG"),
+    "Philippines": ("PHL", "PHL"),
+    "Russia": ("RUS", "RUS"),
+    "Scarborough Reef": ("CHN", None),
+    "Siachen Glacier": ("IND", None),
+    "Singapore": ("SGP", "SGP"),
+    "South Korea": ("KOR", "KOR"),
+    "Spratly Is.": (None, None),
+    "Sri Lanka": ("LKA", "LKA"),
+    "Taiwan": ("TWN", "TWN"),
+    "Tajikistan": ("TJK", "TJK"),
+    "Thailand": ("THA", "THA"),
+    "Timor-Leste": ("TLS", "TLS"),
+    "Uzbekistan": ("UZB", "UZB"),
+    "Vietnam": ("VNM", "VNM"),
+}
+# Units that more than their holder claim, with the basis of the claims.
+CLAIMED_BY = {
+    "Taiwan": (
+        ["CHN", "TWN"],
+        "Governed by the Republic of China; claimed by the People's Republic of "
+        "China as its province (PRC Anti-Secession Law, 2005, art. 2).",
+    ),
+    "Scarborough Reef": (
+        ["CHN", "TWN", "PHL"],
+        "Claimed by the PRC, the ROC and the Philippines; under PRC coast guard "
+        "control since 2012 (see scs-scarborough-shoal).",
+    ),
+    "Spratly Is.": (
+        ["CHN", "TWN", "VNM", "PHL", "MYS"],
+        "Claimed in their entirety by China, Taiwan and Vietnam, in part by "
+        "Malaysia and the Philippines (CIA World Factbook); held feature by feature "
+        "by five parties (see scs-features).",
+    ),
+    "Siachen Glacier": (
+        ["IND", "PAK"],
+        "Held by India since 1984, claimed by Pakistan (Natural Earth notes).",
+    ),
+}
+
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """Delta-decode and dequantise TopoJSON arcs into lon/lat lists."""
@@ -135,6 +206,9 @@ def build(tarball: Path) -> None:
         clipped = polys[0] if len(polys) == 1 else MultiPolygon(polys)
         name = geom["properties"]["name"]
         iso_n3 = geom.get("id")
+        holder, iso_a3 = HELD_BY[name]
+        claimants, basis = CLAIMED_BY.get(name, ([holder] if holder else [], None))
+        extra = {"claimants_basis": basis} if basis else {}
         features.append(
             {
                 "type": "Feature",
@@ -143,8 +217,8 @@ def build(tarball: Path) -> None:
                     "name": name,
                     "names": {"en": name},
                     "kind": "land",
-                    "claimants": [],
-                    "controller": None,
+                    "claimants": claimants,
+                    "controller": holder,
                     "since": None,
                     "until": None,
                     "status": None,
@@ -156,6 +230,8 @@ def build(tarball: Path) -> None:
                     "source_url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
                     "precision_m": 1000,
                     "iso_n3": iso_n3,
+                    "iso_a3": iso_a3,
+                    **extra,
                 },
                 "geometry": mapping(clipped),
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 
@@ -55,8 +56,9 @@ class Page:
         )
         self.page.wait_for_timeout(300)
 
-    def click_feature(self, lon, lat):
-        x, y = self.page.evaluate(
+    def pixel(self, lon, lat):
+        """Page coordinates of a (lon, lat) on the map."""
+        return self.page.evaluate(
             """([lon, lat]) => {
                 const k = Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map);
                 const p = window[k].latLngToContainerPoint([lat, lon]);
@@ -65,6 +67,20 @@ class Page:
             }""",
             [lon, lat],
         )
+
+    def colours(self, places):
+        """The screenshot's RGB at each (lon, lat), keyed like ``places``."""
+        from PIL import Image
+
+        png = self.page.screenshot()
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        return {
+            key: image.getpixel(tuple(round(v) for v in self.pixel(lon, lat)))
+            for key, (lon, lat) in places.items()
+        }
+
+    def click_feature(self, lon, lat):
+        x, y = self.pixel(lon, lat)
         self.page.mouse.click(x, y)
         self.page.wait_for_selector(".leaflet-popup-content", timeout=5000)
         return self.page.inner_text(".leaflet-popup-content")
@@ -114,4 +130,48 @@ def test_text_from_data_runs_nothing(browser, tmp_path):
     )  # javascript: not linked
     view.page.wait_for_timeout(300)
     assert view.dialogs == [] and view.errors == [] and view.failed == []
+    view.page.close()
+
+
+def near(rgb, hex_colour, alpha, under=(242, 238, 227), tol=28):
+    """Whether ``rgb`` is ``hex_colour`` laid at ``alpha`` over ``under``."""
+    want = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [alpha * w + (1 - alpha) * u for w, u in zip(want, under, strict=True)]
+    return all(abs(a - b) <= tol for a, b in zip(rgb, mixed, strict=True))
+
+
+def test_seed_map_shows_held_yellow_and_claimed_orange(browser, tmp_path):
+    """The classic map: PRC-held land yellow; Taiwan, the SCS and the Senkakus orange."""
+    from claimsmap.maps.presets import SEED_CLAIMED, SEED_HELD
+    from claimsmap.maps.styles import WATER
+
+    path = cm.Map.preset("seed").save(tmp_path / "seed.html")
+    view = Page(browser, path)
+    assert view.errors == [] and view.failed == []
+    water = tuple(int(WATER[i : i + 2], 16) for i in (1, 3, 5))
+    got = view.colours(
+        {
+            "Beijing": (116.4, 39.9),
+            "Chengdu": (104.1, 30.7),
+            "Taiwan": (120.9, 23.7),
+            "South China Sea": (114.0, 13.0),
+            "off Borneo": (112.0, 5.5),
+            "Senkakus": tuple(cm.find("Uotsuri-jima").geometry.coords[0]),
+            "Manila": (121.0, 14.6),
+            "Hanoi": (105.8, 21.0),
+            "Philippine Sea": (128.0, 18.0),
+        }
+    )
+    held, claimed = SEED_HELD, SEED_CLAIMED
+    for place in ("Beijing", "Chengdu"):
+        assert near(got[place], held["fillColor"], held["fillOpacity"]), place
+    assert near(got["Taiwan"], claimed["fillColor"], claimed["fillOpacity"])
+    for place in ("South China Sea", "off Borneo", "Senkakus"):
+        assert near(
+            got[place], claimed["fillColor"], claimed["fillOpacity"], under=water
+        ), (place, got[place])
+    for place in ("Manila", "Hanoi"):
+        assert near(got[place], "#f2eee3", 1.0), place  # plain land
+    assert near(got["Philippine Sea"], WATER, 1.0)
+    view.page.screenshot(path=str(tmp_path / "seed.png"))
     view.page.close()

@@ -101,7 +101,7 @@ def test_unknown_preset(tmp_path):
     out = tmp_path / "x.html"
     assert_one_line_error(
         run("map", "--preset", "nowhere", "-o", str(out), check=False),
-        "Unknown preset 'nowhere'; use one of: atlas, senkaku",
+        "Unknown preset 'nowhere'; use one of: atlas, seed, senkaku",
     )
     assert not out.exists()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from claimsmap.catalog import WORLDVIEWS, at, layers, load, worldview
+from claimsmap.catalog import WORLDVIEWS, at, layers, load, present, worldview
 from claimsmap.errors import (
     ClaimsmapError,
     CoordinateError,
@@ -57,6 +57,7 @@ __all__ = [
     "layers",
     "length",
     "load",
+    "present",
     "range_ring",
     "read_file",
     "worldview",

@@ -32,6 +32,7 @@ __all__ = [
     "layer_ids",
     "layers",
     "load",
+    "present",
     "resolve_layer",
     "worldview",
 ]
@@ -181,8 +182,10 @@ def at(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
     Examples
     --------
     >>> islands = load("senkaku-islands")
-    >>> len(at(islands, "1972-05-15")), len(at(islands, "1972-05-14"))
-    (8, 0)
+    >>> sorted(set(at(islands, "1972-05-15")["controller"]))
+    ['JPN']
+    >>> sorted(set(at(islands, "1972-05-14")["controller"]))
+    ['USA']
     """
     day = _as_date(date, "at")
 
@@ -196,6 +199,28 @@ def at(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
     out = frame[mask.astype(bool)].copy()
     out.attrs.update(frame.attrs, at=day.isoformat())
     return out
+
+
+def present(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer without the rows of history that a present row supersedes.
+
+    A place with a control history (``place`` column) keeps only its open row
+    (``until`` empty); rows without a ``place`` (an exercise zone of 2022, a
+    base) all stay. This is what a map shows unless it is given a date.
+
+    Examples
+    --------
+    >>> features = load("scs-features")
+    >>> len(features) > len(present(features))
+    True
+    >>> present(features).set_index("id").loc["scs-pattle-island", "controller"]
+    'CHN'
+    """
+    if "place" not in frame or not len(frame):
+        return frame.copy()
+    current = set(frame.loc[frame["until"].isna(), "place"].dropna())
+    superseded = frame["until"].notna() & frame["place"].isin(current)
+    return frame[~superseded].copy()
 
 
 def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
@@ -220,7 +245,7 @@ def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
 
     Examples
     --------
-    >>> islands = load("senkaku-islands")
+    >>> islands = load("senkaku-islands", at="2026-01-01")
     >>> sorted(set(worldview(islands, "CHN")["controller"]))
     ['CHN']
     >>> sorted(set(worldview(islands, "de-facto")["controller"]))
@@ -292,8 +317,8 @@ def load(
     Examples
     --------
     >>> islands = load("senkaku-islands")
-    >>> islands.crs.to_epsg(), len(islands)
-    (4326, 8)
+    >>> islands.crs.to_epsg(), len(islands), len(present(islands))
+    (4326, 16, 8)
     >>> islands.set_index("id").loc["senkaku-uotsuri-jima", "names"]["zh"]
     '钓鱼岛'
     """

@@ -247,7 +247,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Render a preset map to one HTML file that needs no network.",
     )
     p.add_argument(
-        "--preset", default="atlas", help="atlas (default: every layer) or senkaku"
+        "--preset",
+        default="atlas",
+        help="atlas (default: every layer), seed (China: controlled and claimed) "
+        "or senkaku",
     )
     p.add_argument(
         "-o", "--output", help="the HTML file (default claimsmap-PRESET.html)"

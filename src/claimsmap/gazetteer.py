@@ -133,7 +133,7 @@ def features() -> list[Feature]:
     Examples
     --------
     >>> len([f for f in features() if f.layer == "senkaku-islands"])
-    8
+    16
     """
     return list(_index()[0].values())
 
@@ -208,7 +208,8 @@ def _suggest(
     seen: list[str] = []
     for k in [*prefixed, *close]:
         for fid in by_name[k]:
-            if fid not in seen:
+            # A row of history is found by its id; suggest the present row.
+            if fid not in seen and by_id[fid].properties.get("until") is None:
                 seen.append(fid)
     hints = [f"{by_id[fid].name!r} ({fid})" for fid in seen[:3]]
     hint = f" Did you mean: {', '.join(hints)}?" if hints else ""

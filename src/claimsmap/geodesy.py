@@ -866,6 +866,8 @@ def area(geometry: Any, unit: AreaUnit = "m2") -> float:
     """
     if unit not in _AREA_UNIT:
         raise ClaimsmapError(f"unit {unit!r} is not known; use one of m2, km2, nmi2")
+    if isinstance(geometry, BaseGeometry) and geometry.is_empty:
+        return 0.0
     geometry = as_geometry(geometry)
     polys = [
         orient(p, 1.0) for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"

@@ -14,7 +14,8 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, mapping
 
-from claimsmap.catalog import BASEMAP, catalog, load, resolve_layer
+from claimsmap.catalog import BASEMAP, catalog, load, present, resolve_layer
+from claimsmap.catalog import at as at_date
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import records, write_text_atomic
@@ -218,6 +219,10 @@ class Map:
     bounds : tuple of float, optional
         ``(west, south, east, north)`` degrees to show; the data's extent if
         omitted.
+    at : str or datetime.date, optional
+        Show the atlas's layers as they were on this day (see
+        :func:`claimsmap.at`); by default each place as it is now, and every
+        dated event (an exercise zone) that has no present row.
 
     Examples
     --------
@@ -236,7 +241,9 @@ class Map:
         basemap: bool = True,
         tiles: str | None = None,
         bounds: tuple[float, float, float, float] | None = None,
+        at: Any = None,
     ) -> None:
+        self._at = at
         self._map = _OfflineMap(
             location=(25.0, 123.0), zoom_start=6, tiles=None, control_scale=True
         )
@@ -326,6 +333,7 @@ class Map:
         if isinstance(layer, str):
             layer_id = resolve_layer(layer)
             frame = load(layer_id)
+            frame = present(frame) if self._at is None else at_date(frame, self._at)
             entry = catalog()["layers"][layer_id]
             title, kind = name or entry["title"], entry["kind"]
         elif isinstance(layer, gpd.GeoDataFrame):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claimsmap.catalog import BASEMAP, catalog
 from claimsmap.errors import ClaimsmapError
@@ -23,6 +24,7 @@ class Preset:
     rings: tuple[tuple[str, float, str], ...] = ()
     bounds: tuple[float, float, float, float] | None = None
     description: str = field(default="")
+    styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 # Drawing order: areas under lines, lines under points, islands on top of the
@@ -49,7 +51,33 @@ def _all_layers() -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda lid: rank.get(layers[lid]["kind"], 0)))
 
 
+#: The seed map's colours: held in yellow, claimed and not held in orange.
+SEED_HELD = {
+    "color": "#b38600",
+    "weight": 0.8,
+    "fillColor": "#f5c518",
+    "fillOpacity": 0.85,
+}
+SEED_CLAIMED = {
+    "color": "#c45a00",
+    "weight": 0.8,
+    "fillColor": "#f28e2b",
+    "fillOpacity": 0.7,
+}
+
 PRESETS: dict[str, Preset] = {
+    "seed": Preset(
+        title="China: controlled and claimed regions",
+        layers=("prc-claimed-not-controlled", "prc-controlled"),
+        bounds=(72.0, 2.0, 135.0, 54.0),
+        description="What the PRC holds (yellow) and what it claims but does not "
+        "hold (orange), derived from the atlas's layers: the sea inside the dashed "
+        "line, Taiwan, the Senkakus and the features others hold.",
+        styles={
+            "prc-controlled": SEED_HELD,
+            "prc-claimed-not-controlled": SEED_CLAIMED,
+        },
+    ),
     "senkaku": Preset(
         title="Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges",
         layers=(
@@ -73,7 +101,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def build_preset(name: str) -> Map:
-    """Build the preset map called ``name`` (``atlas``, ``senkaku``).
+    """Build the preset map called ``name`` (``atlas``, ``seed``, ``senkaku``).
 
     Raises
     ------
@@ -94,7 +122,9 @@ def build_preset(name: str) -> Map:
     else:
         known = ", ".join(["atlas", *PRESETS])
         raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
-    m = Map(preset.layers, title=preset.title, bounds=preset.bounds)
+    m = Map(title=preset.title, bounds=preset.bounds)
+    for layer in preset.layers:
+        m.add_layer(layer, style=preset.styles.get(layer))
     for center, radius, unit in preset.rings:
         m.add_ring(center, radius, unit)  # type: ignore[arg-type]
     return m

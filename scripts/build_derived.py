@@ -1,0 +1,145 @@
+"""Write the layers that claimsmap derives from its curated ones.
+
+    python scripts/build_derived.py
+
+The seed map's two areas (held by the PRC; claimed by the PRC and not held)
+and the area inside the dashed line are computed by ``claimsmap.derive`` for
+the date in ``AS_OF`` and written as catalog layers marked ``derived``. A test
+derives them again and compares, so the files cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import shapely
+from shapely.geometry import mapping
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _catalog import (
+    DATA,
+    dump_geojson,
+    load_catalog,
+    save_catalog,
+    sha256,
+    write_atomic,
+)
+
+from claimsmap import derive
+from claimsmap.geodesy import area
+
+#: The day the shipped derived layers describe.
+AS_OF = "2026-11-26"
+DECIMALS = 5  # 0.00001 deg ~ 1 m
+
+SEED_NOTE = (
+    "Derived by claimsmap.derive from the curated layers (see their sources); "
+    "no coordinate of this layer was drawn by hand."
+)
+LAYERS = {
+    "prc-dashed-line-area": {
+        "build": derive.dashed_line_area,
+        "kind": "claim-area",
+        "title": "Sea inside the PRC dashed line (derived)",
+        "name": "Sea inside the PRC dashed line",
+        "names": {"en": "Sea inside the dashed line", "zh": "南海断续线内海域"},
+        "claimants": ["CHN"],
+        "controller": None,
+        "disputed_by": ["PHL", "VNM", "MYS", "IDN"],
+        "precision_m": 5000,
+        "source": "Derived by claimsmap.derive.dashed_line_area from the digitised "
+        "dashes (layer prc-dashed-line), closed along the Chinese coast of the "
+        "Natural Earth basemap; land removed. The PRC publishes no closing line.",
+        "source_url": "https://geo.datav.aliyun.com/areas_v3/bound/100000_full.json",
+    },
+    "prc-controlled": {
+        "build": lambda: derive.prc_controlled(AS_OF),
+        "kind": "control-area",
+        "title": "Held by the PRC (derived)",
+        "name": "Land held by the PRC, with 12-nmi belts around the features it holds",
+        "names": {"en": "Controlled by the PRC", "zh": "中华人民共和国实际控制"},
+        "claimants": ["CHN"],
+        "controller": "CHN",
+        "precision_m": 2000,
+        "source": "Derived by claimsmap.derive.prc_controlled: Natural Earth land "
+        "held by the PRC, and a geodesic 12-nmi belt around each feature the PRC "
+        "holds in the curated feature layers on the date given in 'as_of'.",
+        "source_url": "https://www.naturalearthdata.com/",
+    },
+    "prc-claimed-not-controlled": {
+        "build": lambda: derive.prc_claimed_not_controlled(AS_OF),
+        "kind": "claim-area",
+        "title": "Claimed by the PRC, not held (derived)",
+        "name": "Claimed by the PRC and not held by it",
+        "names": {
+            "en": "Claimed by the PRC, not controlled",
+            "zh": "中华人民共和国主张但未控制",
+        },
+        "claimants": ["CHN"],
+        "controller": None,
+        "precision_m": 5000,
+        "source": "Derived by claimsmap.derive.prc_claimed_not_controlled: the sea "
+        "inside the dashed line, land the PRC claims and others hold (Taiwan, the "
+        "Spratly Islands), 12-nmi belts around the features it claims and does not "
+        "hold, and its 2012 Diaoyu Dao baselines with a 12-nmi belt; less what it "
+        "holds, on the date given in 'as_of'.",
+        "source_url": "https://www.mnr.gov.cn/dt/hy/201209/t20120912_2330256.html",
+    },
+}
+
+
+def build(layer_id: str) -> dict:
+    spec = LAYERS[layer_id]
+    geom = shapely.set_precision(spec["build"](), 10**-DECIMALS)
+    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    geom = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
+    props = {
+        "id": layer_id,
+        "name": spec["name"],
+        "names": spec["names"],
+        "kind": spec["kind"],
+        "claimants": spec["claimants"],
+        "controller": spec["controller"],
+        "since": None,
+        "until": None,
+        "status": None,
+        "status_basis": None,
+        "source": spec["source"] + " " + SEED_NOTE,
+        "source_url": spec["source_url"],
+        "precision_m": spec["precision_m"],
+        "as_of": AS_OF,
+        "area_km2": round(area(geom, "km2")),
+    }
+    if "disputed_by" in spec:
+        props["disputed_by"] = spec["disputed_by"]
+    return {"type": "Feature", "properties": props, "geometry": mapping(geom)}
+
+
+def main() -> None:
+    catalog = load_catalog()
+    for layer_id, spec in LAYERS.items():
+        feature = build(layer_id)
+        path = DATA / f"{layer_id}.geojson"
+        text = dump_geojson([feature], layer_id)
+        write_atomic(path, text)
+        catalog["layers"][layer_id] = {
+            "title": spec["title"],
+            "kind": spec["kind"],
+            "theme": "seed",
+            "file": path.name,
+            "source": "Derived by claimsmap.derive (scripts/build_derived.py)",
+            "source_url": spec["source_url"],
+            "licence": "CC0-1.0 (derived from the layers cited)",
+            "feature_count": 1,
+            "geometry_type": feature["geometry"]["type"],
+            "sha256": sha256(path),
+            "derived": True,
+            "as_of": AS_OF,
+        }
+        print(f"{layer_id}: {feature['properties']['area_km2']:,} km2")
+    save_catalog(catalog)
+
+
+if __name__ == "__main__":
+    main()
