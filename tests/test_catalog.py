@@ -21,7 +21,7 @@ LAYERS = layer_ids()
 CURATED = [lid for lid in LAYERS if lid != BASEMAP]
 FEATURES = [(lid, fid) for lid in CURATED for fid in cm.load(lid)["id"]]
 ANGLE = re.compile(
-    r"(\d+)\s*(?:°|º|度|도)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|’|分|분))?"
+    r"(\d+(?:\.\d+)?)\s*(?:°|º|度|도)\s*(?:(\d+(?:\.\d+)?)\s*(?:′|'|’|分|분))?"
     r"\s*(?:(\d+(?:\.\d+)?)\s*(?:″|′′|〃|〞|\"|”|秒|초))?"
 )
 # ICAO style, as in an AIP: 3000N 12525E (degrees and minutes run together).
@@ -46,12 +46,14 @@ def parse_published(text: str) -> list[tuple[float, float]]:
     rest = ICAO.sub(lambda m: " " * len(m[0]), rest)
     hits = list(ANGLE.finditer(rest))
     assert len(hits) % 2 == 0, text
+
+    def value(hit: re.Match) -> float:
+        angle = float(hit[1]) + float(hit[2] or 0) / 60 + float(hit[3] or 0) / 3600
+        west_or_south = re.match(r"\s*[WS]\b", rest[hit.end() :])
+        return -angle if west_or_south else angle
+
     for first, second in zip(hits[::2], hits[1::2], strict=True):
-        lat, lon = (
-            int(h[1]) + float(h[2] or 0) / 60 + float(h[3] or 0) / 3600
-            for h in (first, second)
-        )
-        found.append((first.start(), (lon, lat)))
+        found.append((first.start(), (value(second), value(first))))
     return [pair for _, pair in sorted(found)]
 
 
