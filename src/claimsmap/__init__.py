@@ -30,6 +30,8 @@ from claimsmap.geodesy import (
 )
 from claimsmap.io import read_file
 from claimsmap.maps import Map
+from claimsmap.maritime import feature_zones, median_line, zones
+from claimsmap.overlaps import overlaps
 
 try:
     __version__ = version("claimsmap")
@@ -53,12 +55,16 @@ __all__ = [
     "buffer",
     "distance",
     "distances",
+    "feature_zones",
     "find",
     "layers",
     "length",
     "load",
+    "median_line",
+    "overlaps",
     "present",
     "range_ring",
     "read_file",
     "worldview",
+    "zones",
 ]

@@ -159,6 +159,65 @@ def _cmd_map(args: argparse.Namespace) -> None:
     )
 
 
+def _write_table(frame: Any, fmt: str, columns: list[str], text: Any) -> None:
+    """A GeoDataFrame as JSON records, CSV (no geometry), GeoJSON, or text."""
+    if fmt == "geojson":
+        sys.stdout.write(frame.to_json(ensure_ascii=False, drop_id=True) + "\n")
+    elif fmt == "json":
+        _print_json(frame[columns].to_dict("records"))
+    elif fmt == "csv":
+        flat = frame[columns].copy()
+        for column in flat.columns:
+            if flat[column].map(lambda v: isinstance(v, list)).any():
+                flat[column] = flat[column].map(" ".join)
+        sys.stdout.write(flat.to_csv(index=False))
+    else:
+        for _, row in frame.iterrows():
+            print(text(row))
+
+
+def _cmd_zones(args: argparse.Namespace) -> None:
+    from claimsmap.maritime import zones
+
+    frame = zones(
+        args.party.upper(),
+        args.kind,
+        view=args.view,
+        at=args.at,
+        land=not args.no_land,
+        against=args.against.upper() if args.against else None,
+    )
+    columns = ["id", "party", "zone", "view", "limit_nmi", "area_km2", "sources"]
+    _write_table(
+        frame,
+        args.format,
+        columns,
+        lambda r: (
+            f"{r['party']}  {r['zone']:<16} {r['area_km2']:>14,.1f} km²  "
+            f"(to {r['limit_nmi']:g} nmi, {r['view']}; {len(r['sources'])} sources)"
+        ),
+    )
+
+
+def _cmd_overlaps(args: argparse.Namespace) -> None:
+    from claimsmap.overlaps import overlaps
+
+    table = overlaps(args.a, args.b)
+    columns = [c for c in table.columns if c != "geometry"]
+    _write_table(
+        table,
+        args.format,
+        columns,
+        lambda r: (
+            f"{r['area_km2']:>14,.1f} km²  {r['a_name']} "
+            f"[{' '.join(r['a_claimants'])}] × {r['b_name']} "
+            f"[{' '.join(r['b_claimants'])}]"
+        ),
+    )
+    if args.format == "text" and table.empty:
+        print("no overlaps", file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> None:
     from claimsmap.io import read_file
 
@@ -262,6 +321,55 @@ def _parser() -> argparse.ArgumentParser:
         help="add a layer file of your own (GeoJSON/GeoPackage in EPSG:4326)",
     )
     p.set_defaults(func=_cmd_map)
+
+    p = sub.add_parser(
+        "zones",
+        help="a party's territorial sea, contiguous zone and EEZ (geodesic)",
+        description="Build a party's maritime zones on WGS84 from its baselines, "
+        "coastline and the features it claims, each entitled by its status: "
+        "territorial sea 0-12 nmi, contiguous zone 12-24 nmi, EEZ 12-200 nmi. "
+        "Areas are geodesic, in km².",
+    )
+    p.add_argument(
+        "party", help="ISO alpha-3 code: CHN, TWN, JPN, PHL, VNM, MYS, BRN, IDN"
+    )
+    p.add_argument(
+        "--kind",
+        choices=["territorial-sea", "contiguous-zone", "eez"],
+        help="one zone (default: all three)",
+    )
+    p.add_argument(
+        "--view",
+        choices=["as-claimed", "award"],
+        default="as-claimed",
+        help="feature status as each party claims it (default) or per the 2016 award",
+    )
+    p.add_argument("--at", metavar="DATE", help="the day (ISO date); default today")
+    p.add_argument(
+        "--no-land",
+        action="store_true",
+        help="measure from declared baselines and features only, not the coastline",
+    )
+    p.add_argument(
+        "--against", metavar="PARTY", help="cut at the median line with PARTY"
+    )
+    p.add_argument(
+        "--format", choices=["text", "json", "csv", "geojson"], default="text"
+    )
+    p.set_defaults(func=_cmd_zones)
+
+    p = sub.add_parser(
+        "overlaps",
+        help="where claims and zones overlap, with geodesic areas",
+        description="Pairwise overlaps of the polygons of one layer, or of two "
+        "layers, with the overlap's geodesic area in km² and its share of each.",
+    )
+    p.add_argument("a", metavar="LAYER", help="a layer id (see `claimsmap layers`)")
+    p.add_argument("b", metavar="LAYER", nargs="?", help="a second layer (optional)")
+    p.add_argument(
+        "--format", choices=["text", "json", "csv", "geojson"], default="text"
+    )
+    p.set_defaults(func=_cmd_overlaps)
 
     p = sub.add_parser("validate", help="check a layer file against the atlas schema")
     p.add_argument("file")
