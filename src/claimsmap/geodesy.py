@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -464,33 +464,46 @@ def _xyz(lonlat: np.ndarray) -> np.ndarray:
     )
 
 
-def _nearest_on_edges(
+def _chord_gaps(
     points: np.ndarray, segs: np.ndarray, *, chunk: int = 1024
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact geodesic distance from each point to the nearest of the edges.
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Screening distances from points to edges, a block of points at a time.
 
-    Candidate edges are screened with 3-D chord distances on a sphere, with
-    bounds wide enough for the sphere, the chords' sag and the ellipsoid; the
-    survivors are solved on the ellipsoid. Returns metres (n,) and the nearest
-    points (n, 2).
+    Yields ``(start, gap, lower, upper)``: ``gap`` (k, m) is the 3-D distance
+    on a sphere from each point to each edge's chord; ``lower`` (k, m) and
+    ``upper`` (k,) bound the true geodesic distances (to each edge, and to the
+    nearest edge), wide enough for the sphere, the ellipsoid and the sag of a
+    chord below its arc (c**2 / 8R).
     """
     a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
     d3 = b3 - a3
     len2 = np.einsum("ij,ij->i", d3, d3)
-    # A chord of length c sags c**2 / 8R below the arc it stands for.
     sag = len2 / (8 * _EARTH_RADIUS)
-    metres = np.empty(len(points))
-    nearest = np.empty((len(points), 2))
     for start in range(0, len(points), chunk):
-        block = points[start : start + chunk]
-        p3 = _xyz(block)
+        p3 = _xyz(points[start : start + chunk])
         rel = p3[:, None, :] - a3[None, :, :]
         t = np.clip(
             np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1
         )
         gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
         upper = ((gap + sag[None, :]) * 1.01 + 1.0).min(axis=1)
-        i, j = np.nonzero(gap * 0.99 <= upper[:, None])
+        yield start, gap, gap * 0.99, upper
+
+
+def _nearest_on_edges(
+    points: np.ndarray, segs: np.ndarray, *, chunk: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact geodesic distance from each point to the nearest of the edges.
+
+    Candidate edges are screened with chord distances (:func:`_chord_gaps`);
+    the survivors are solved on the ellipsoid. Returns metres (n,) and the
+    nearest points (n, 2).
+    """
+    metres = np.empty(len(points))
+    nearest = np.empty((len(points), 2))
+    for start, _, lower, upper in _chord_gaps(points, segs, chunk=chunk):
+        block = points[start : start + chunk]
+        i, j = np.nonzero(lower <= upper[:, None])
         found, q = _nearest_on_segments(block[i], segs[j, 0], segs[j, 1])
         best = np.full(len(block), np.inf)
         np.minimum.at(best, i, found)

@@ -44,10 +44,10 @@ from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
     GEOD,
     NMI,
+    _chord_gaps,
     _nearest_on_edges,
     _nearest_on_segments,
     _segments,
-    _xyz,
     area,
     as_geometry,
     buffer,
@@ -594,18 +594,9 @@ def median_line(
 
 def _chord_min(points: np.ndarray, segs: np.ndarray) -> np.ndarray:
     """Approximate distance (m) from points to the nearest edge: 3-D chords."""
-    a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
-    d3 = b3 - a3
-    len2 = np.einsum("ij,ij->i", d3, d3)
     out = np.empty(len(points))
-    for start in range(0, len(points), 256):
-        p3 = _xyz(points[start : start + 256])
-        rel = p3[:, None, :] - a3[None, :, :]
-        t = np.clip(
-            np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1
-        )
-        gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
-        out[start : start + 256] = gap.min(axis=1)
+    for start, gap, _, _ in _chord_gaps(points, segs, chunk=256):
+        out[start : start + len(gap)] = gap.min(axis=1)
     return out
 
 
@@ -617,22 +608,10 @@ class _Side:
 
     def fix_candidates(self, points: np.ndarray, slack: np.ndarray) -> None:
         """Keep, per point, the edges that can be nearest within ``slack`` metres."""
-        a3, b3 = _xyz(self.segs[:, 0]), _xyz(self.segs[:, 1])
-        d3 = b3 - a3
-        len2 = np.einsum("ij,ij->i", d3, d3)
-        sag = len2 / (8 * 6_371_008.8)
         rows, cols = [], []
-        for start in range(0, len(points), 256):
-            p3 = _xyz(points[start : start + 256])
-            rel = p3[:, None, :] - a3[None, :, :]
-            t = np.clip(
-                np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1
-            )
-            gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
-            upper = ((gap + sag) * 1.01 + 1.0).min(axis=1) + 2 * slack[
-                start : start + 256
-            ]
-            i, j = np.nonzero(gap * 0.99 <= upper[:, None])
+        for start, _, lower, upper in _chord_gaps(points, self.segs, chunk=256):
+            reach = upper + 2 * slack[start : start + len(upper)]
+            i, j = np.nonzero(lower <= reach[:, None])
             rows.append(i + start)
             cols.append(j)
         self.i, self.j = np.concatenate(rows), np.concatenate(cols)
