@@ -8,6 +8,7 @@ import sys
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from geographiclib.geodesic import Geodesic
@@ -245,3 +246,28 @@ def test_cli_zones_and_overlaps():
     )
     proc = run("zones", "XYZ")
     assert proc.returncode == 2 and "party 'XYZ' is not known" in proc.stderr
+
+
+def test_south_china_sea_overlap_table():
+    """The claim areas and each party's EEZ from its features, overlapped."""
+    frames = [cm.load("prc-dashed-line-area"), cm.load("phl-kalayaan-island-group")]
+    frames += [cm.zones(p, "eez", land=False) for p in ("VNM", "PHL", "MYS")]
+    claims = gpd.GeoDataFrame(
+        pd.concat(frames, ignore_index=True)[["id", "name", "claimants", "geometry"]],
+        geometry="geometry",
+        crs=4326,
+    )
+    table = cm.overlaps(claims)
+    pairs = {(r.a_id, r.b_id): r for r in table.itertuples()}
+    kig = pairs[("prc-dashed-line-area", "phl-kalayaan-island-group")]
+    assert kig.share_of_b > 0.95
+    # Every party's feature-based EEZ meets every other's in the Spratlys.
+    for a, b in [("vnm", "phl"), ("vnm", "mys"), ("phl", "mys")]:
+        row = pairs[(f"{a}-eez-as-claimed", f"{b}-eez-as-claimed")]
+        assert row.area_km2 > 10_000
+        expected = shapely.intersection(
+            claims.set_index("id").loc[f"{a}-eez-as-claimed", "geometry"],
+            claims.set_index("id").loc[f"{b}-eez-as-claimed", "geometry"],
+        )
+        assert row.area_km2 == pytest.approx(cm.area(expected, "km2"), rel=1e-6)
+    assert table.area_km2.is_monotonic_decreasing

@@ -785,10 +785,22 @@ def buffer(
             "the buffer reaches a pole; claimsmap does not build those"
         )
 
-    # Move every vertex onto the true limit.
-    coords = shapely.get_coordinates(envelope)
-    moved = _onto_limit(coords, _segments(source), metres)
-    result = shapely.set_coordinates(envelope, moved)
+    # Move every vertex onto the true limit, each ring's start and end alike.
+    polys = [p for p in shapely.get_parts(envelope) if p.geom_type == "Polygon"]
+    rings = [np.asarray(r.coords) for p in polys for r in (p.exterior, *p.interiors)]
+    moved = _onto_limit(np.concatenate(rings), _segments(source), metres)
+    ends = np.cumsum([len(r) for r in rings])
+    new_rings = []
+    for ring in np.split(moved, ends[:-1]):
+        ring[-1] = ring[0]
+        new_rings.append(ring)
+    built, k = [], 0
+    for p in polys:
+        count = 1 + len(p.interiors)
+        poly = Polygon(new_rings[k], new_rings[k + 1 : k + count])
+        built.append(poly if poly.is_valid else shapely.make_valid(poly))
+        k += count
+    result = shapely.union_all(built) if len(built) > 1 else built[0]
     if not result.is_valid:
         result = shapely.make_valid(result)
     result = _rewrap(_drop_slivers(result, (tolerance_m / 1.1e5) ** 2))

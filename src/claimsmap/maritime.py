@@ -164,6 +164,7 @@ def sources(
     view: View = "as-claimed",
     at: Any = None,
     land: bool = True,
+    region: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Everything that generates the zones a party claims, and what each generates.
 
@@ -177,6 +178,9 @@ def sources(
         The day; by default the present.
     land : bool
         Include the coastline of the land the party claims (Natural Earth).
+    region : tuple of float, optional
+        ``(west, south, east, north)``: only land within this box (a party's
+        whole coast is rarely needed, and long coasts are slow to buffer).
 
     Returns
     -------
@@ -191,7 +195,12 @@ def sources(
     layers = catalog()["layers"]
     if land:
         for _, row in _claims(_state(load(BASEMAP), at), party).iterrows():
-            coast = row.geometry.simplify(_COAST_SIMPLIFY, preserve_topology=True)
+            geom = row.geometry
+            if region is not None:
+                geom = shapely.intersection(geom, shapely.box(*region))
+                if geom.is_empty:
+                    continue
+            coast = geom.simplify(_COAST_SIMPLIFY, preserve_topology=True)
             rows.append(_row(row, "land", "island", coast))
     for lid, entry in layers.items():
         if entry["kind"] != "baseline":
@@ -291,6 +300,7 @@ def zones(
     view: View = "as-claimed",
     at: Any = None,
     land: bool = True,
+    region: tuple[float, float, float, float] | None = None,
     against: str | None = None,
 ) -> gpd.GeoDataFrame:
     """A party's territorial sea, contiguous zone and EEZ, built geodesically.
@@ -309,6 +319,8 @@ def zones(
         Measure from the land's coastline too (Natural Earth, simplified by
         0.005°); turn off to see what the declared baselines and features
         alone generate.
+    region : tuple of float, optional
+        ``(west, south, east, north)``: measure only from land within this box.
     against : str, optional
         Another party: keep only the part of each zone nearer to this party's
         sources than to the other's (the median line).
@@ -332,12 +344,12 @@ def zones(
     True
     """
     _check(party, kind, view)
-    src = sources(party, view=view, at=at, land=land)
+    src = sources(party, view=view, at=at, land=land, region=region)
     kinds = ZONE_KINDS if kind is None else (kind,)
     belts = _belts(src, kinds)
     if against is not None:
         _check(against, None, view)
-        other = sources(against, view=view, at=at, land=land)
+        other = sources(against, view=view, at=at, land=land, region=region)
         # What both claim is on neither side of a line between them.
         shared = set(src["id"]) & set(other["id"])
         mine = src[src["generates"].map(bool) & ~src["id"].isin(shared)]
