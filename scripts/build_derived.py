@@ -15,6 +15,7 @@ from pathlib import Path
 
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.polygon import orient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _catalog import (
@@ -26,6 +27,7 @@ from _catalog import (
     write_atomic,
 )
 
+import claimsmap as cm
 from claimsmap import derive
 from claimsmap.geodesy import area
 
@@ -89,10 +91,53 @@ LAYERS = {
 }
 
 
+def _senkaku_zone(kind: str):
+    from claimsmap.maritime import zones
+
+    def build():
+        islands = cm.present(cm.load("senkaku-islands"))
+        frame = zones("JPN", kind, land=False, at=AS_OF)
+        # JPN claims only the Senkakus among the atlas's features: the zone is theirs.
+        assert set(frame["sources"].iloc[0]) <= set(islands["id"])
+        return frame.geometry.iloc[0]
+
+    return build
+
+
+for _kind, _nmi, _label in (
+    ("territorial-sea", 12, "territorial sea"),
+    ("contiguous-zone", 24, "contiguous zone"),
+):
+    LAYERS[f"jpn-senkaku-{_kind}"] = {
+        "build": _senkaku_zone(_kind),
+        "kind": "zone",
+        "title": f"Japan's {_label} around the Senkaku Islands (derived)",
+        "name": f"Japan's {_label} around the Senkaku Islands ({_nmi} nmi)",
+        "names": {
+            "en": f"Senkaku {_label}",
+            "ja": "尖閣諸島周辺の" + ("領海" if _nmi == 12 else "接続水域"),
+        },
+        "claimants": ["JPN"],
+        "controller": "JPN",
+        "disputed_by": ["CHN", "TWN"],
+        "precision_m": 2500,
+        "source": f"Derived by claimsmap.maritime.zones('JPN', '{_kind}', land=False): "
+        "a geodesic belt measured from the eight islands' points (layer "
+        "senkaku-islands). Japan uses normal baselines there (the low-water line; "
+        "Enforcement Order of the Territorial Sea Act, art. 2(2)); the islands' "
+        "points stand in for their shores, so the limit is short by up to the "
+        "largest island's radius (about 2 km); precision_m says so. Japan has "
+        "published no limit coordinates.",
+        "source_url": "https://www1.kaiho.mlit.go.jp/p1.html",
+    }
+
+
 def build(layer_id: str) -> dict:
     spec = LAYERS[layer_id]
     geom = shapely.set_precision(spec["build"](), 10**-DECIMALS)
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    polys = [
+        orient(p, 1.0) for p in shapely.get_parts(geom) if p.geom_type == "Polygon"
+    ]
     geom = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
     props = {
         "id": layer_id,
@@ -126,7 +171,7 @@ def main() -> None:
         catalog["layers"][layer_id] = {
             "title": spec["title"],
             "kind": spec["kind"],
-            "theme": "seed",
+            "theme": "east-china-sea" if layer_id.startswith("jpn-") else "seed",
             "file": path.name,
             "source": "Derived by claimsmap.derive (scripts/build_derived.py)",
             "source_url": spec["source_url"],

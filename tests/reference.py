@@ -68,3 +68,33 @@ ISHIGAKI_CITY_HALL = (124 + 11 / 60 + 7 / 3600, 24 + 20 / 60 + 40 / 3600)
 
 # A point on Ishigaki Island, for picking the island out of the basemap.
 ON_ISHIGAKI_ISLAND = (124.16, 24.40)
+
+# The 2016 South China Sea arbitral award (PCA Case 2013-19, 12 July 2016), as
+# summarised in the PCA press release and quoted at
+# http://rajdeepbanerjee.com/the-curious-case-of-itu-aba-and-spratly-islands-epochal-ruling-by-an-international-court-permanent-court-of-arbitration-on-south-china-sea-dispute-under-unclos-philippines-v-china-part-4-of-4/
+# "the following features ... were, accordingly, high-tide features:
+# (a) Scarborough Shoal, (b) Cuarteron Reef, (c) Fiery Cross Reef, (d) Johnson
+# Reef, (e) McKennan Reef, and (f) Gaven Reef (North). ... low tide elevations:
+# (a) Hughes Reef, (b) Gaven Reef (South), (c) Subi Reef, (d) Mischief Reef,
+# (e) Second Thomas Shoal." "All of the high-tide features in the Spratly
+# Islands were therefore legally rocks"; the press release names Itu Aba, Thitu,
+# West York Island, Spratly Island, North-East Cay and South-West Cay.
+AWARD_2016_HIGH_TIDE_ROCKS = (
+    "Scarborough Shoal",
+    "Cuarteron Reef",
+    "Fiery Cross Reef",
+    "Johnson South Reef",  # the award's "Johnson Reef"
+    "Gaven Reef (North)",
+    "Itu Aba",
+    "Thitu Island",
+    "West York Island",
+    "Spratly Island",
+    "Northeast Cay",
+    "Southwest Cay",
+)
+AWARD_2016_LOW_TIDE_ELEVATIONS = (
+    "Hughes Reef",
+    "Subi Reef",
+    "Mischief Reef",
+    "Second Thomas Shoal",
+)

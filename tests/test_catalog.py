@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import shapely
@@ -17,6 +18,7 @@ from claimsmap.schema import FIELDS
 
 from . import reference
 
+ROOT = Path(__file__).resolve().parent.parent
 LAYERS = layer_ids()
 CURATED = [lid for lid in LAYERS if lid != BASEMAP]
 FEATURES = [(lid, fid) for lid in CURATED for fid in cm.load(lid)["id"]]
@@ -90,6 +92,17 @@ def test_layer_loads_valid_in_epsg4326(layer_id):
     assert (frame["kind"] == catalog()["layers"][layer_id]["kind"]).all()
 
 
+def test_polygons_are_valid_and_oriented():
+    """RFC 7946: exterior rings anticlockwise, holes clockwise."""
+    for lid in LAYERS:
+        for fid, geom in zip(cm.load(lid)["id"], cm.load(lid).geometry, strict=True):
+            assert geom.is_valid, fid
+            for part in shapely.get_parts(geom):
+                if part.geom_type == "Polygon":
+                    assert part.exterior.is_ccw, fid
+                    assert not any(ring.is_ccw for ring in part.interiors), fid
+
+
 def test_ids_are_unique_across_the_atlas():
     ids = [fid for lid in LAYERS for fid in cm.load(lid)["id"]]
     assert len(ids) == len(set(ids))
@@ -121,7 +134,10 @@ def test_feature_is_sourced_and_matches_its_published_coordinates(layer_id, feat
     if not isinstance(props.get("densified"), str):
         assert len(vertices) == len(published)
     # Every published point is a vertex, in the published order (a densified
-    # feature has vertices in between, and says why in 'densified').
+    # feature has vertices in between, and says why in 'densified'); a ring
+    # turned anticlockwise runs the published points backwards from the first.
+    if isinstance(props.get("vertex_order"), str):
+        vertices = vertices[:1] + vertices[1:][::-1]
     rest = iter(vertices)
     for want in published:
         assert any(metres(got, want) <= props["precision_m"] for got in rest), (
@@ -232,3 +248,15 @@ def test_generated_docs_are_up_to_date():
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_ids_are_stable():
+    """No id that has shipped disappears; new ones are added to the list."""
+    listed = {
+        line.strip()
+        for line in (ROOT / "tests" / "stable_ids.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    shipped = {fid for lid in LAYERS for fid in cm.load(lid)["id"]}
+    assert listed - shipped == set(), "an id was removed or renamed"
+    assert shipped - listed == set(), "new ids: add them to tests/stable_ids.txt"

@@ -11,6 +11,8 @@ import pytest
 
 import claimsmap as cm
 
+from . import reference
+
 
 def holder(layer, place, day, worldview=None):
     """Controller of ``place`` on ``day``; None when no row spans the day."""
@@ -157,3 +159,24 @@ def test_every_history_row_belongs_to_a_place_with_a_sourced_change():
             ]
             assert len(successors) == 1, row["id"]
             assert successors.iloc[0]["controller"] != row["controller"]
+
+
+@pytest.mark.parametrize("name", reference.AWARD_2016_HIGH_TIDE_ROCKS)
+def test_award_rocks(name):
+    props = cm.find(name).properties
+    assert props["status"] == "rock"
+    assert "2016" in props["status_basis"] and "arbitral award" in props["status_basis"]
+
+
+@pytest.mark.parametrize("name", reference.AWARD_2016_LOW_TIDE_ELEVATIONS)
+def test_award_low_tide_elevations(name):
+    props = cm.find(name).properties
+    assert props["status"] == "low-tide-elevation"
+    assert "2016" in props["status_basis"]
+
+
+def test_no_status_without_a_basis():
+    for layer in ("scs-features", "senkaku-islands"):
+        frame = cm.load(layer)
+        decided = frame[frame["status"].notna()]
+        assert decided["status_basis"].notna().all()

@@ -31,7 +31,7 @@ def script():
 
 
 @pytest.mark.parametrize(
-    "layer_id", ["prc-dashed-line-area", "prc-controlled", "prc-claimed-not-controlled"]
+    "layer_id", [lid for lid, e in catalog()["layers"].items() if e.get("derived")]
 )
 def test_shipped_layer_is_what_the_code_derives(script, layer_id):
     entry = catalog()["layers"][layer_id]
@@ -104,3 +104,14 @@ def test_the_dashed_line_area_is_inside_its_dashes():
     assert cm.area(shapely.intersection(sea, land)) < 1e4  # m², grid slivers
     # About two-thirds of the South China Sea's 3.5 million km²: a sanity range.
     assert 1.5e6 < cm.area(sea, "km2") < 2.5e6
+
+
+def test_japans_senkaku_zones():
+    ts = cm.load("jpn-senkaku-territorial-sea").geometry.iloc[0]
+    cz = cm.load("jpn-senkaku-contiguous-zone").geometry.iloc[0]
+    for _, island in cm.present(cm.load("senkaku-islands")).iterrows():
+        assert ts.contains(island.geometry), island["id"]
+        assert not cz.contains(island.geometry)
+    # A Japan Coast Guard figure: the territorial sea limit lies 12 nmi out.
+    uotsuri = cm.find("Uotsuri-jima").geometry
+    assert cm.distance(uotsuri, ts.boundary).nmi <= 12.0 + 1e-6
