@@ -35,7 +35,8 @@ _CSS = f"""
 .leaflet-control-layers label {{ margin: 1px 0; }}
 .cm-legend {{ font-size: 12px; background: rgba(255,255,255,.94); padding: 6px 10px;
   border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px;
+  max-height: 45vh; overflow-y: auto; }}
 .cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
 .cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .cm-legend .cm-swatch {{ flex: 0 0 22px; height: 12px; }}
@@ -448,7 +449,8 @@ class Map:
         self._map.fit_bounds([[south, west], [north, east]])
         if self._legend:
             _Legend(self._legend).add_to(self._map)
-        folium.LayerControl(collapsed=False).add_to(self._map)
+        # A long list of layers folds into the control's button (hover to open).
+        folium.LayerControl(collapsed=len(self._legend) > 10).add_to(self._map)
         if self.title:
             self._figure.html.add_child(
                 Element(f'<div class="cm-title">{escape(self.title)}</div>')

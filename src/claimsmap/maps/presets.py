@@ -116,6 +116,8 @@ def build_preset(name: str) -> Map:
             title="claimsmap atlas: claims and control in the western Pacific",
             layers=_all_layers(),
             rings=(("Ishigaki", 200, "km"),),
+            # The region; far-off headquarters (Hawaii) stay one pan away.
+            bounds=(104.0, 2.0, 134.0, 36.0),
         )
     elif key in PRESETS:
         preset = PRESETS[key]
