@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 import claimsmap as cm
-from claimsmap.geodesy import NMI
+from claimsmap.geodesy import NMI, distances_to
 
 LIMIT = 200 * NMI
 
@@ -40,7 +40,7 @@ def vertex_errors(result, source) -> np.ndarray:
     for poly in shapely.get_parts(result):
         rings += [poly.exterior, *poly.interiors]
     xy = np.concatenate([np.asarray(r.coords) for r in rings])
-    return cm.distances(xy, source) - LIMIT
+    return distances_to(xy, source) - LIMIT
 
 
 def main() -> None:

@@ -104,6 +104,38 @@ def _senkaku_zone(kind: str):
     return build
 
 
+LAYERS["prc-ecs-adiz-2013-area"] = {
+    "build": derive.adiz_area,
+    "kind": "adiz",
+    "title": "PRC East China Sea ADIZ (2013) as an area (derived)",
+    "name": "East China Sea Air Defense Identification Zone (PRC, 2013), area",
+    "names": {"en": "East China Sea ADIZ (area)", "zh": "东海防空识别区范围"},
+    "claimants": ["CHN"],
+    "controller": None,
+    "precision_m": 2000,
+    "source": "Derived by claimsmap.derive.adiz_area from the six-point line of the "
+    "PRC statement of 23 November 2013 (layer prc-ecs-adiz-2013), which bounds "
+    "the zone by that line and the PRC territorial sea limit; the limit is taken "
+    "as 12 nmi from the Natural Earth coast, as the 1996 mainland baselines are "
+    "not all in the atlas.",
+    "source_url": "https://megalodon.jp/ref/2013-1123-1956-39/news.xinhuanet.com/mil/2013-11/23/c_118262792.htm",
+}
+LAYERS["prc-diaoyu-territorial-sea"] = {
+    "build": derive.diaoyu_territorial_sea,
+    "kind": "zone",
+    "title": "PRC territorial sea of Diaoyu Dao, from its 2012 baselines (derived)",
+    "name": "Territorial sea of Diaoyu Dao and its affiliated islands (PRC, 12 nmi)",
+    "names": {"en": "Diaoyu Dao territorial sea (PRC)", "zh": "钓鱼岛领海"},
+    "claimants": ["CHN"],
+    "controller": None,
+    "disputed_by": ["JPN"],
+    "precision_m": 100,
+    "source": "Derived by claimsmap.derive.diaoyu_territorial_sea: a geodesic "
+    "12-nmi belt around the two closed loops of the PRC's baselines of 10 "
+    "September 2012 (layer prc-diaoyu-baselines-2012), waters inside included.",
+    "source_url": "https://www.mnr.gov.cn/dt/hy/201209/t20120912_2330256.html",
+}
+
 for _kind, _nmi, _label in (
     ("territorial-sea", 12, "territorial sea"),
     ("contiguous-zone", 24, "contiguous zone"),
@@ -171,7 +203,14 @@ def main() -> None:
         catalog["layers"][layer_id] = {
             "title": spec["title"],
             "kind": spec["kind"],
-            "theme": "east-china-sea" if layer_id.startswith("jpn-") else "seed",
+            "theme": "seed"
+            if spec["kind"] in ("control-area",)
+            or layer_id
+            in (
+                "prc-dashed-line-area",
+                "prc-claimed-not-controlled",
+            )
+            else "east-china-sea",
             "file": path.name,
             "source": "Derived by claimsmap.derive (scripts/build_derived.py)",
             "source_url": spec["source_url"],

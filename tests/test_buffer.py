@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from shapely import LineString, MultiPoint, Point, Polygon
 
 import claimsmap as cm
-from claimsmap.geodesy import NMI
+from claimsmap.geodesy import NMI, distances_to
 
 G = Geodesic.WGS84
 INVERSE_PHI = (math.sqrt(5) - 1) / 2
@@ -248,6 +248,6 @@ def test_area_and_length_units():
 def test_distances_match_the_reference():
     line = SOURCES["line"]
     points = [(119.0, 19.0), (123.0, 22.0), (121.0, 21.0), (121.5, 22.0)]
-    got = cm.distances(points, line)
+    got = distances_to(points, line)
     for p, metres in zip(points, got, strict=True):
         assert abs(metres - to_geometry(p, line)) < 1e-3

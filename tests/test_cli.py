@@ -9,6 +9,8 @@ import sys
 import pytest
 from geographiclib.geodesic import Geodesic
 
+import claimsmap as cm
+
 from . import reference
 
 
@@ -146,4 +148,61 @@ def test_output_folder_missing(tmp_path):
 
 def test_usage_error_is_exit_2():
     proc = run("distance", "Ishigaki", check=False)
+    assert proc.returncode == 2 and "give two places" in proc.stderr
+    proc = run("distance", "--from", "Ishigaki", check=False)
+    assert proc.returncode == 2 and "--to" in proc.stderr
+    proc = run("at", "123", check=False)
     assert proc.returncode == 2 and "usage:" in proc.stderr
+
+
+def test_at_lists_the_senkaku_zones_and_adizs_with_sources():
+    proc = run("at", "123.47", "25.74", "--format", "json")
+    body = json.loads(proc.stdout)
+    ids = {a["id"] for a in body["areas"]}
+    assert {"jpn-senkaku-territorial-sea", "prc-ecs-adiz-2013-area"} <= ids
+    assert all(a["source"] and a["source_url"] for a in body["areas"])
+    assert body["schema_version"] == "1"
+    assert body["nearest_land"]["id"] == "senkaku-uotsuri-jima"
+
+
+def test_distance_matrix_and_within():
+    proc = run(
+        "distance",
+        "--from",
+        "Ishigaki",
+        "Yonaguni",
+        "--to",
+        "Uotsuri-jima",
+        "121,25",
+        "--unit",
+        "nmi",
+        "--format",
+        "json",
+    )
+    body = json.loads(proc.stdout)
+    assert body["from"] == ["Ishigaki", "Yonaguni"] and body["unit"] == "nmi"
+    assert len(body["values"]) == 2 and len(body["values"][0]) == 2
+    proc = run("within", "Ishigaki", "150", "--kind", "base", "--format", "csv")
+    assert proc.stdout.splitlines()[1].startswith("bases,base-jgsdf-camp-miyakojima,")
+
+
+@pytest.mark.parametrize("ext", ["geojson", "gpkg", "fgb", "parquet"])
+def test_export_round_trip(tmp_path, ext):
+    out = tmp_path / f"atlas.{ext}"
+    run("export", "scs-features", "--to", str(out))
+    back = cm.read_file(out).set_index("id")
+    original = cm.load("scs-features").set_index("id")
+    assert set(back.index) == set(original.index)
+    for fid in ("scs-itu-aba", "scs-pattle-island-vnm-1956"):
+        for column in ("names", "claimants", "since", "until", "source", "precision_m"):
+            a, b = original.loc[fid, column], back.loc[fid, column]
+            missing = [v is None or (isinstance(v, float) and v != v) for v in (a, b)]
+            assert a == b or all(missing), (fid, column, a, b)
+        assert back.loc[fid, "geometry"].equals(original.loc[fid, "geometry"])
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # nothing left over
+
+
+def test_export_refuses_unknown_formats(tmp_path):
+    proc = run("export", "bases", "--to", str(tmp_path / "x.shp"), check=False)
+    assert proc.returncode == 2 and "use one of .geojson" in proc.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from claimsmap.catalog import WORLDVIEWS, at, layers, load, present, worldview
+from claimsmap.catalog import WORLDVIEWS, as_of, layers, load, present, worldview
 from claimsmap.errors import (
     ClaimsmapError,
     CoordinateError,
@@ -24,7 +24,6 @@ from claimsmap.geodesy import (
     area,
     buffer,
     distance,
-    distances,
     length,
     range_ring,
 )
@@ -32,6 +31,7 @@ from claimsmap.io import read_file
 from claimsmap.maps import Map
 from claimsmap.maritime import feature_zones, median_line, zones
 from claimsmap.overlaps import overlaps
+from claimsmap.queries import at, distances, within
 
 try:
     __version__ = version("claimsmap")
@@ -51,6 +51,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "area",
+    "as_of",
     "at",
     "buffer",
     "distance",
@@ -65,6 +66,7 @@ __all__ = [
     "present",
     "range_ring",
     "read_file",
+    "within",
     "worldview",
     "zones",
 ]

@@ -27,7 +27,7 @@ from claimsmap.schema import PARTIES, parse_date
 __all__ = [
     "BASEMAP",
     "WORLDVIEWS",
-    "at",
+    "as_of",
     "catalog",
     "layer_ids",
     "layers",
@@ -160,7 +160,7 @@ def _as_date(value: Any, what: str) -> _dt.date:
         ) from None
 
 
-def at(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
+def as_of(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
     """The rows of a layer that describe the state on a date.
 
     Parameters
@@ -182,9 +182,9 @@ def at(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
     Examples
     --------
     >>> islands = load("senkaku-islands")
-    >>> sorted(set(at(islands, "1972-05-15")["controller"]))
+    >>> sorted(set(as_of(islands, "1972-05-15")["controller"]))
     ['JPN']
-    >>> sorted(set(at(islands, "1972-05-14")["controller"]))
+    >>> sorted(set(as_of(islands, "1972-05-14")["controller"]))
     ['USA']
     """
     day = _as_date(date, "at")
@@ -283,7 +283,7 @@ def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
 
 
 # load() takes keyword arguments named like these two functions.
-_at, _worldview = at, worldview
+_as_of, _worldview = as_of, worldview
 
 
 def load(
@@ -296,7 +296,7 @@ def load(
     layer : str
         A layer id from :func:`layers` (case and punctuation forgiven).
     at : str or datetime.date, optional
-        Only the rows that describe the state on this day (see :func:`at`);
+        Only the rows that describe the state on this day (see :func:`as_of`);
         by default every row, the history included.
     worldview : str, optional
         Show the layer as this party claims it (see :func:`worldview`); by
@@ -324,7 +324,7 @@ def load(
     """
     frame = _load_cached(resolve_layer(layer)).copy()
     if at is not None:
-        frame = _at(frame, at)
+        frame = _as_of(frame, at)
     if worldview is not None:
         frame = _worldview(frame, worldview)
     return frame

@@ -111,8 +111,18 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
 
 def _cmd_distance(args: argparse.Namespace) -> None:
+    from claimsmap.errors import ClaimsmapError
     from claimsmap.geodesy import distance
 
+    if args.sources or args.targets:
+        if args.a or args.b or not (args.sources and args.targets):
+            raise ClaimsmapError(
+                "give either two places, or --from PLACE... and --to PLACE..."
+            )
+        _distance_matrix(args)
+        return
+    if not (args.a and args.b):
+        raise ClaimsmapError("give two places: claimsmap distance A B")
     a, b = _place(args.a), _place(args.b)
     result = distance(a, b)
     record = {"from": args.a, "to": args.b, **result.to_dict()}
@@ -218,6 +228,101 @@ def _cmd_overlaps(args: argparse.Namespace) -> None:
         print("no overlaps", file=sys.stderr)
 
 
+def _distance_matrix(args: argparse.Namespace) -> None:
+    from claimsmap.queries import distances
+
+    sources = [_place(p) for p in args.sources]
+    targets = [_place(p) for p in args.targets]
+    matrix = distances(sources, targets, args.unit)
+    matrix.index, matrix.columns = args.sources, args.targets
+    if args.format == "json":
+        _print_json(
+            {
+                "schema_version": matrix.attrs["schema_version"],
+                "unit": args.unit,
+                "from": args.sources,
+                "to": args.targets,
+                "values": matrix.to_numpy().tolist(),
+            }
+        )
+    elif args.format == "csv":
+        sys.stdout.write(matrix.to_csv(index_label=f"from \\ to ({args.unit})"))
+    else:
+        sys.stdout.write(matrix.round(3).to_string() + f"\n({args.unit})\n")
+
+
+def _cmd_at(args: argparse.Namespace) -> None:
+    from claimsmap.geodesy import check_lonlat
+    from claimsmap.queries import AT_COLUMNS, at
+
+    lon, lat = check_lonlat(args.lon, args.lat, what="point")
+    found = at(lon, lat, date=args.date)
+    nearest = found.attrs["nearest"]
+    if args.format == "json":
+        _print_json(
+            {
+                "schema_version": found.attrs["schema_version"],
+                "point": [lon, lat],
+                "date": args.date,
+                "areas": found[AT_COLUMNS].to_dict("records"),
+                "nearest_land": nearest,
+            }
+        )
+        return
+    _write_table(
+        found,
+        args.format,
+        AT_COLUMNS,
+        lambda r: (
+            f"{r['kind']:<13} {r['name']}  [{' '.join(r['claimants'])}]  "
+            f"{r['source_url']}"
+        ),
+    )
+    if args.format == "text" and nearest:
+        print(
+            f"nearest land: {nearest['name']} ({nearest['id']}), "
+            f"{nearest['distance_km']:,.2f} km / {nearest['distance_nmi']:,.2f} nmi"
+        )
+
+
+def _cmd_within(args: argparse.Namespace) -> None:
+    from claimsmap.queries import WITHIN_COLUMNS, within
+
+    found = within(
+        _place(args.place), args.radius, args.unit, date=args.date, kinds=args.kind
+    )
+    _write_table(
+        found,
+        args.format,
+        WITHIN_COLUMNS,
+        lambda r: f"{r['distance_km']:>10,.2f} km  {r['name']} ({r['id']})",
+    )
+
+
+def _cmd_export(args: argparse.Namespace) -> None:
+    from claimsmap.catalog import load, resolve_layer
+    from claimsmap.io import export
+
+    frames = {}
+    for name in args.layers:
+        layer_id = resolve_layer(name)
+        frames[layer_id] = load(layer_id, at=args.date, worldview=args.worldview)
+    path = export(frames, args.to)
+    total = sum(len(f) for f in frames.values())
+    print(f"wrote {path}: {len(frames)} layer(s), {total} features", file=sys.stderr)
+
+
+def _cmd_serve(args: argparse.Namespace) -> None:
+    from claimsmap.server import serve
+
+    print(
+        f"claimsmap: serving on http://{args.host}:{args.port} "
+        f"(OpenAPI at /openapi.json, docs at /docs); Ctrl-C stops it",
+        file=sys.stderr,
+    )
+    serve(args.host, args.port, cors_origins=args.cors or ())
+
+
 def _cmd_validate(args: argparse.Namespace) -> None:
     from claimsmap.io import read_file
 
@@ -295,10 +400,71 @@ def _parser() -> argparse.ArgumentParser:
         "Result in kilometres and nautical miles (1852 m), with the initial "
         "azimuth in degrees clockwise from north and the two nearest points.",
     )
-    p.add_argument("a", help='a feature name or "LON,LAT"')
-    p.add_argument("b", help='a feature name or "LON,LAT"')
+    p.add_argument("a", nargs="?", help='a feature name or "LON,LAT"')
+    p.add_argument("b", nargs="?", help='a feature name or "LON,LAT"')
+    p.add_argument(
+        "--from",
+        dest="sources",
+        nargs="+",
+        metavar="PLACE",
+        help="sources of a distance matrix (with --to)",
+    )
+    p.add_argument(
+        "--to", dest="targets", nargs="+", metavar="PLACE", help="targets of the matrix"
+    )
+    p.add_argument(
+        "--unit", choices=["km", "nmi", "m"], default="km", help="for the matrix"
+    )
     p.add_argument("--format", choices=["text", "json", "csv"], default="text")
     p.set_defaults(func=_cmd_distance)
+
+    p = sub.add_parser(
+        "at",
+        help="every claim, zone, ADIZ and exercise area at a point",
+        description="Every claim area, zone, ADIZ and exercise area of the atlas "
+        "containing the point LON LAT (degrees, longitude first), with claimants, "
+        "holder and source, and the nearest island or land with its geodesic "
+        "distance.",
+    )
+    p.add_argument("lon", type=float, help="longitude, degrees east")
+    p.add_argument("lat", type=float, help="latitude, degrees north")
+    p.add_argument("--date", help="the day (ISO date); default today")
+    p.add_argument(
+        "--format", choices=["text", "json", "csv", "geojson"], default="text"
+    )
+    p.set_defaults(func=_cmd_at)
+
+    p = sub.add_parser(
+        "within",
+        help="features within a geodesic distance of a place",
+        description="Features of the atlas within RADIUS (geodesic, WGS84) of a "
+        'place (a feature name or "LON,LAT"), nearest first.',
+    )
+    p.add_argument("place", help='a feature name or "LON,LAT"')
+    p.add_argument("radius", type=float, help="the distance, in --unit")
+    p.add_argument("--unit", choices=["km", "nmi", "m"], default="km")
+    p.add_argument("--kind", action="append", help="only this kind (repeatable)")
+    p.add_argument("--date", help="the day (ISO date); default today")
+    p.add_argument(
+        "--format", choices=["text", "json", "csv", "geojson"], default="text"
+    )
+    p.set_defaults(func=_cmd_within)
+
+    p = sub.add_parser(
+        "export",
+        help="write layers to GeoJSON, GeoPackage, FlatGeobuf or GeoParquet",
+        description="Write one or more layers to FILE, in the format of its "
+        "extension (.geojson, .gpkg, .fgb, .parquet), atomically, with every "
+        "property (sources included). A GeoPackage has a table per layer, named "
+        "after it; the other formats stack the layers with a 'layer' column.",
+    )
+    p.add_argument("layers", nargs="+", metavar="LAYER", help="layer ids")
+    p.add_argument("--to", required=True, metavar="FILE", help="the file to write")
+    p.add_argument("--date", help="only the state on this day (ISO date)")
+    p.add_argument(
+        "--worldview", help="as this party claims it (CHN, JPN, TWN, ...; de-facto)"
+    )
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser(
         "map",
@@ -370,6 +536,22 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "csv", "geojson"], default="text"
     )
     p.set_defaults(func=_cmd_overlaps)
+
+    p = sub.add_parser(
+        "serve",
+        help="run the HTTP service (FastAPI on uvicorn)",
+        description="Serve the atlas's queries over HTTP, with an OpenAPI schema at "
+        "/openapi.json and its docs at /docs. Needs claimsmap[server].",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--cors",
+        action="append",
+        metavar="ORIGIN",
+        help="allow browser calls from this origin (repeatable; '*' for any)",
+    )
+    p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("validate", help="check a layer file against the atlas schema")
     p.add_argument("file")

@@ -30,11 +30,12 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from claimsmap.catalog import BASEMAP, at, catalog, load
+from claimsmap.catalog import BASEMAP, as_of, catalog, load
 from claimsmap.geodesy import area, buffer
 
 __all__ = [
     "BELT_NMI",
+    "adiz_area",
     "dashed_line_area",
     "prc_claimed_not_controlled",
     "prc_controlled",
@@ -173,10 +174,10 @@ def prc_controlled(date: Any = None) -> BaseGeometry:
         geodesic 12-nmi belt around each feature the PRC holds on that day.
     """
     day = date or _today()
-    land = at(load(BASEMAP), day)
+    land = as_of(load(BASEMAP), day)
     pieces = list(_held(land, _PRC).geometry)
     for lid in _feature_layers():
-        pieces += _belts(_held(at(load(lid), day), _PRC))
+        pieces += _belts(_held(as_of(load(lid), day), _PRC))
     return shapely.union_all(pieces)
 
 
@@ -200,16 +201,16 @@ def prc_claimed_not_controlled(date: Any = None) -> BaseGeometry:
     """
     day = date or _today()
     pieces = [dashed_line_area()]
-    pieces += list(_claimed_not_held(at(load(BASEMAP), day), _PRC).geometry)
+    pieces += list(_claimed_not_held(as_of(load(BASEMAP), day), _PRC).geometry)
     held_features = []
     for lid in _feature_layers():
-        frame = at(load(lid), day)
+        frame = as_of(load(lid), day)
         pieces += _belts(_claimed_not_held(frame, _PRC))
         held_features += list(_held(frame, _PRC).geometry)
     for lid, entry in catalog()["layers"].items():
         if entry["kind"] != "baseline":
             continue
-        lines = at(load(lid), day)
+        lines = as_of(load(lid), day)
         lines = lines[_claimed_by(lines, _PRC)]
         for line in lines.geometry:
             loop = _loop_polygon(line)
@@ -238,4 +239,44 @@ def as_frame(geometry: BaseGeometry, **props: Any) -> gpd.GeoDataFrame:
         [{**props, "area_km2": round(area(geom, "km2"), 1)}],
         geometry=[geom],
         crs=4326,
+    )
+
+
+def adiz_area() -> BaseGeometry:
+    """The PRC's 2013 East China Sea ADIZ as an area.
+
+    The statement defines the zone as the airspace between its six-point line
+    and the outer limit of the PRC territorial sea. The line's two ends are
+    joined through the mainland; land and a 12-nmi belt along the PRC coast
+    (the basemap's coastline, standing in for the territorial sea limit, as
+    the 1996 baselines are not all in the atlas) are then taken out.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        In lon/lat degrees; as precise as the 1:10m coast (about 1 km) on its
+        landward side and the published arc-minutes on its seaward side.
+    """
+    line = load("prc-ecs-adiz-2013").geometry.iloc[0]
+    coords = list(line.coords)
+    china = load(BASEMAP).set_index("id").loc["ne-china", "geometry"]
+    # Close through the mainland: from the southern end inland, then north.
+    (x0, y0), (x1, y1) = coords[0], coords[-1]
+    inland = [(min(x0, x1) - 2.0, y1), (min(x0, x1) - 2.0, y0)]
+    enclosed = shapely.make_valid(Polygon([*coords, *inland, coords[0]]))
+    window = shapely.box(*enclosed.bounds).buffer(1.0)
+    coast = shapely.intersection(china, window).simplify(0.005)
+    belt = buffer(coast, BELT_NMI, "nmi", tolerance_m=50)
+    return shapely.difference(enclosed, shapely.union_all([belt, china]))
+
+
+def diaoyu_territorial_sea() -> BaseGeometry:
+    """The territorial sea the PRC's 2012 Diaoyu Dao baselines generate (12 nmi)."""
+    lines = load("prc-diaoyu-baselines-2012").geometry
+    loops = [_loop_polygon(line) for line in lines]
+    return buffer(
+        shapely.union_all([p for p in loops if p is not None]),
+        BELT_NMI,
+        "nmi",
+        tolerance_m=10,
     )

@@ -39,7 +39,7 @@ __all__ = [
     "buffer",
     "check_lonlat",
     "distance",
-    "distances",
+    "distances_to",
     "length",
     "range_ring",
     "to_metres",
@@ -513,7 +513,7 @@ def _nearest_on_edges(
     return metres, nearest
 
 
-def distances(points: Any, geometry: Any) -> np.ndarray:
+def distances_to(points: Any, geometry: Any) -> np.ndarray:
     """Geodesic distances from many points to one geometry, in metres.
 
     Parameters
@@ -534,7 +534,7 @@ def distances(points: Any, geometry: Any) -> np.ndarray:
     --------
     >>> from shapely import LineString
     >>> line = LineString([(0, 0), (1, 0)])
-    >>> [round(float(m), 3) for m in distances([(0.5, 1.0), (0.5, 0.0)], line)]
+    >>> [round(float(m), 3) for m in distances_to([(0.5, 1.0), (0.5, 0.0)], line)]
     [110574.389, 0.0]
     """
     xy = np.asarray(points, dtype=float).reshape(-1, 2)
@@ -709,7 +709,7 @@ def buffer(
     Examples
     --------
     >>> zone = buffer((123.47, 25.74), 12, "nmi")
-    >>> [round(float(m) / NMI, 6) for m in distances(zone.exterior.coords[:3],
+    >>> [round(float(m) / NMI, 6) for m in distances_to(zone.exterior.coords[:3],
     ...                                              Point(123.47, 25.74))]
     [12.0, 12.0, 12.0]
 

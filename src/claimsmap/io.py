@@ -24,7 +24,23 @@ from shapely.errors import GEOSException, ShapelyError
 from claimsmap.errors import InvalidLayerError
 from claimsmap.schema import FIELDS, validate_feature
 
-__all__ = ["atomic_path", "read_file", "records", "write_text_atomic"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "atomic_path",
+    "export",
+    "read_file",
+    "records",
+    "write_text_atomic",
+]
+
+#: File extensions :func:`export` writes, and their format.
+EXPORT_FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".fgb": "FlatGeobuf",
+    ".parquet": "GeoParquet",
+}
 
 _CRS84 = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -55,7 +71,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise FileNotFoundError(f"{target}: folder {parent} does not exist; create it")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+    # The temporary name keeps the extension: GDAL picks its driver by it.
+    fd, tmp = tempfile.mkstemp(
+        dir=parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
+    )
     os.close(fd)
     try:
         yield Path(tmp)
@@ -142,12 +161,33 @@ def _frame_from_ogr(path: Path, label: str) -> gpd.GeoDataFrame:
             f"{label}: CRS is {found}; claimsmap reads EPSG:4326 (lon, lat) only — "
             "reproject it, e.g. GeoDataFrame.to_crs(4326) or ogr2ogr -t_srs EPSG:4326"
         )
-    for column in ("names", "claimants"):
-        if column in frame:
-            frame[column] = [
-                json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v
-                for v in frame[column]
-            ]
+    return _decode_json_columns(frame)
+
+
+def _decode_json_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn back the columns :func:`export` wrote as JSON text (lists, objects).
+
+    A column is decoded only when every value in it is JSON text for a list or
+    an object (or missing), so free text that starts with ``[`` stays text.
+    """
+    for column in frame.columns:
+        if str(frame[column].dtype) == "boolean" or frame[column].dtype == bool:
+            frame[column] = pd.Series(
+                [None if _isna(v) else bool(v) for v in frame[column]],
+                index=frame.index,
+                dtype=object,
+            )
+            continue
+        if column == frame.geometry.name or frame[column].dtype.kind not in "OT":
+            continue
+        values = [v for v in frame[column] if not _isna(v)]
+        if not values or not all(isinstance(v, str) and v[:1] in "[{" for v in values):
+            continue
+        try:
+            decoded = [None if _isna(v) else json.loads(v) for v in frame[column]]
+        except json.JSONDecodeError:
+            continue
+        frame[column] = pd.Series(decoded, index=frame.index, dtype=object)
     return frame
 
 
@@ -185,6 +225,14 @@ def read_file(
         raise FileNotFoundError(f"{label}: no such file")
     if path.suffix.lower() in {".geojson", ".json"}:
         frame = _frame_from_geojson(_parse_geojson(path, label), label)
+    elif path.suffix.lower() == ".parquet":
+        try:
+            frame = gpd.read_parquet(path)
+        except Exception as err:  # pyarrow raises several unrelated types
+            raise InvalidLayerError(f"{label}: cannot be read ({err})") from err
+        if frame.crs is None or frame.crs.to_epsg() != 4326:
+            raise InvalidLayerError(f"{label}: CRS is not EPSG:4326; reproject it")
+        frame = _decode_json_columns(frame)
     else:
         frame = _frame_from_ogr(path, label)
     if validate:
@@ -227,4 +275,96 @@ def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[dict[str, Any], Any]]:
 
 
 def _isna(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    return (
+        value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    )
+
+
+def _as_text_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and objects as JSON text, for formats whose fields are scalars."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == out.geometry.name:
+            continue
+        values = [v for v in out[column] if not _isna(v)]
+        if values and all(isinstance(v, bool) for v in values):
+            out[column] = out[column].astype("boolean")  # nullable, not text
+            continue
+        if out[column].map(lambda v: isinstance(v, list | dict | tuple)).any():
+            out[column] = [
+                None if _isna(v) else json.dumps(v, ensure_ascii=False)
+                for v in out[column]
+            ]
+    return out
+
+
+def export(frames: dict[str, gpd.GeoDataFrame], path: str | os.PathLike[str]) -> Path:
+    """Write layers to one file, atomically, in the format of its extension.
+
+    Parameters
+    ----------
+    frames : dict of str to GeoDataFrame
+        Layer name to layer (EPSG:4326), in order.
+    path : str or path
+        ``.geojson`` / ``.json``, ``.gpkg``, ``.fgb`` or ``.parquet``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Notes
+    -----
+    A GeoPackage holds each layer as its own table, named after the layer.
+    The other formats hold one table: several layers are stacked, with their
+    name in a ``layer`` column. Lists and objects (``names``, ``claimants``)
+    stay JSON arrays and objects in GeoJSON and are JSON text in the other
+    formats; :func:`read_file` turns them back. Every property is kept,
+    provenance (``source``, ``source_url``, ``published_coords``) included.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise InvalidLayerError(
+            f"{target}: cannot write {suffix or 'a file without an extension'!r}; "
+            f"use one of {', '.join(EXPORT_FORMATS)}"
+        )
+    if not frames:
+        raise InvalidLayerError(f"{target}: no layers to write")
+    for name, frame in frames.items():
+        if frame.crs is None or frame.crs.to_epsg() != 4326:
+            raise InvalidLayerError(f"layer {name!r}: not in EPSG:4326; to_crs(4326)")
+    with atomic_path(target) as tmp:
+        if suffix == ".gpkg":
+            import pyogrio
+
+            tmp.unlink()  # GDAL creates the GeoPackage itself
+            for name, frame in frames.items():
+                pyogrio.write_dataframe(
+                    _as_text_columns(frame),
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    append=tmp.exists(),
+                )
+            return target
+        if len(frames) == 1:
+            stacked = next(iter(frames.values()))
+        else:
+            parts = [f.assign(layer=name) for name, f in frames.items()]
+            stacked = gpd.GeoDataFrame(
+                pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326
+            )
+        if suffix in {".geojson", ".json"}:
+            tmp.write_text(
+                stacked.to_json(ensure_ascii=False, drop_id=True, na="null") + "\n",
+                encoding="utf-8",
+            )
+        elif suffix == ".parquet":
+            _as_text_columns(stacked).to_parquet(tmp)
+        else:
+            import pyogrio
+
+            tmp.unlink()
+            pyogrio.write_dataframe(_as_text_columns(stacked), tmp, driver="FlatGeobuf")
+    return target

@@ -39,7 +39,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from claimsmap.catalog import BASEMAP, at, catalog, load, present
+from claimsmap.catalog import BASEMAP, as_of, catalog, load, present
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
     GEOD,
@@ -138,7 +138,7 @@ def _check(party: str, kind: str | None, view: str) -> None:
 
 
 def _state(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
-    return present(frame) if date is None else at(frame, date)
+    return present(frame) if date is None else as_of(frame, date)
 
 
 def _claims(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:

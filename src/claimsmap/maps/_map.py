@@ -14,8 +14,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, mapping
 
-from claimsmap.catalog import BASEMAP, catalog, load, present, resolve_layer
-from claimsmap.catalog import at as at_date
+from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_layer
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import records, write_text_atomic
@@ -222,7 +221,7 @@ class Map:
         omitted.
     at : str or datetime.date, optional
         Show the atlas's layers as they were on this day (see
-        :func:`claimsmap.at`); by default each place as it is now, and every
+        :func:`claimsmap.as_of`); by default each place as it is now, and every
         dated event (an exercise zone) that has no present row.
 
     Examples
@@ -334,7 +333,7 @@ class Map:
         if isinstance(layer, str):
             layer_id = resolve_layer(layer)
             frame = load(layer_id)
-            frame = present(frame) if self._at is None else at_date(frame, self._at)
+            frame = present(frame) if self._at is None else as_of(frame, self._at)
             entry = catalog()["layers"][layer_id]
             title, kind = name or entry["title"], entry["kind"]
         elif isinstance(layer, gpd.GeoDataFrame):
