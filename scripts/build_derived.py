@@ -115,9 +115,9 @@ LAYERS["prc-ecs-adiz-2013-area"] = {
     "precision_m": 2000,
     "source": "Derived by claimsmap.derive.adiz_area from the six-point line of the "
     "PRC statement of 23 November 2013 (layer prc-ecs-adiz-2013), which bounds "
-    "the zone by that line and the PRC territorial sea limit; the limit is taken "
-    "as 12 nmi from the Natural Earth coast, as the 1996 mainland baselines are "
-    "not all in the atlas.",
+    "the zone by that line and the PRC territorial sea limit: 12 nmi from the "
+    "PRC's 1996 mainland baselines (layer prc-baselines) and from the Natural "
+    "Earth coast where the baselines do not reach.",
     "source_url": "https://megalodon.jp/ref/2013-1123-1956-39/news.xinhuanet.com/mil/2013-11/23/c_118262792.htm",
 }
 LAYERS["prc-diaoyu-territorial-sea"] = {

@@ -8,6 +8,7 @@ feature's ``control_source_url``); the test checks that ``at=`` and
 from __future__ import annotations
 
 import pytest
+import shapely
 
 import claimsmap as cm
 
@@ -180,3 +181,18 @@ def test_no_status_without_a_basis():
         frame = cm.load(layer)
         decided = frame[frame["status"].notna()]
         assert decided["status_basis"].notna().all()
+
+
+def test_prc_baseline_loops_enclose_their_islands():
+    """The 1996 Paracel loop and the 2024 Huangyan Dao loop close round the features."""
+    lines = cm.load("prc-baselines").set_index("id")
+    xisha = shapely.Polygon(lines.loc["prc-1996-baseline-xisha", "geometry"].coords)
+    for name in ("Woody Island", "Pattle Island", "Triton Island", "Lincoln Island"):
+        assert xisha.contains(cm.find(name).geometry), name
+    huangyan = shapely.Polygon(
+        lines.loc["prc-2024-baseline-huangyan-dao", "geometry"].coords
+    )
+    assert huangyan.is_valid
+    assert cm.distance(cm.find("Scarborough Shoal").geometry, huangyan).km < 10
+    mainland = lines.loc["prc-1996-baseline-mainland", "geometry"]
+    assert len(mainland.coords) == 49 and not mainland.is_closed

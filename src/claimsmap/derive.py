@@ -247,9 +247,9 @@ def adiz_area() -> BaseGeometry:
 
     The statement defines the zone as the airspace between its six-point line
     and the outer limit of the PRC territorial sea. The line's two ends are
-    joined through the mainland; land and a 12-nmi belt along the PRC coast
-    (the basemap's coastline, standing in for the territorial sea limit, as
-    the 1996 baselines are not all in the atlas) are then taken out.
+    joined through the mainland; land and the territorial sea (12 nmi from the
+    PRC's 1996 mainland baselines and from the basemap's coast where the
+    baselines do not reach) are then taken out.
 
     Returns
     -------
@@ -266,7 +266,11 @@ def adiz_area() -> BaseGeometry:
     enclosed = shapely.make_valid(Polygon([*coords, *inland, coords[0]]))
     window = shapely.box(*enclosed.bounds).buffer(1.0)
     coast = shapely.intersection(china, window).simplify(0.005)
-    belt = buffer(coast, BELT_NMI, "nmi", tolerance_m=50)
+    baselines = load("prc-baselines").set_index("id")
+    mainland = shapely.intersection(
+        baselines.loc["prc-1996-baseline-mainland", "geometry"], window
+    )
+    belt = buffer(shapely.union_all([coast, mainland]), BELT_NMI, "nmi", tolerance_m=50)
     return shapely.difference(enclosed, shapely.union_all([belt, china]))
 
 

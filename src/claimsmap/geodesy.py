@@ -577,6 +577,17 @@ def _rewrap(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts)
 
 
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    """Every polygon in a geometry, however nested (make_valid nests them)."""
+    out: list[Polygon] = []
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Polygon":
+            out.append(part)
+        elif part.geom_type in {"MultiPolygon", "GeometryCollection"}:
+            out.extend(_polygons(part))
+    return out
+
+
 def _drop_slivers(geom: BaseGeometry, min_area: float) -> BaseGeometry:
     """Remove polygons and holes smaller than ``min_area`` (square degrees).
 
@@ -584,51 +595,183 @@ def _drop_slivers(geom: BaseGeometry, min_area: float) -> BaseGeometry:
     nanodegrees wide; they are artefacts, not parts of the limit.
     """
     polys = []
-    for poly in shapely.get_parts(geom):
-        if poly.geom_type != "Polygon" or poly.area < min_area:
+    for poly in _polygons(geom):
+        if poly.area < min_area:
             continue
         holes = [r for r in poly.interiors if Polygon(r).area >= min_area]
         polys.append(Polygon(poly.exterior, holes))
     return shapely.union_all(polys)
 
 
-def _onto_limit(coords: np.ndarray, segs: np.ndarray, metres: float) -> np.ndarray:
+def _to_corners(
+    moved: np.ndarray, idx: np.ndarray, segs: np.ndarray, metres: float
+) -> None:
+    """Move points near an inner corner of the limit onto it, in place.
+
+    At the corner two parts of the source (two edges, or an edge and a
+    vertex) are both ``metres`` away. For each point the two nearest parts
+    are found, and Newton's method on the two geodesic distances (their
+    gradients are the unit vectors away from the nearest points) finds the
+    corner to 0.1 mm. A point that does not converge is left where it is.
+    """
+    for k in idx:
+        p = moved[k].copy()
+        d, q = _nearest_on_segments(
+            np.repeat(p[None, :], len(segs), axis=0), segs[:, 0], segs[:, 1]
+        )
+        order = np.argsort(d)
+        first = order[0]
+        others = [j for j in order[1:] if _metres(q[j], q[first]) > 1.0]
+        if not others:
+            continue
+        pair = np.array([first, others[0]])
+        for _ in range(20):
+            dist, near = _nearest_on_segments(
+                np.repeat(p[None, :], 2, axis=0), segs[pair, 0], segs[pair, 1]
+            )
+            if np.all(np.abs(dist - metres) <= 1e-4):
+                moved[k] = p
+                break
+            # Azimuths at p pointing away from each nearest point.
+            _, back, _ = GEOD.inv(
+                near[:, 0], near[:, 1], np.full(2, p[0]), np.full(2, p[1])
+            )
+            away = np.radians(np.asarray(back) + 180.0)
+            jac = np.column_stack(
+                [np.sin(away), np.cos(away)]
+            )  # d(dist)/d(east, north)
+            try:
+                step = np.linalg.solve(jac, metres - dist)
+            except np.linalg.LinAlgError:
+                break
+            length = float(np.hypot(*step))
+            if length > 10_000:
+                break
+            lon, lat, _ = GEOD.fwd(p[0], p[1], math.degrees(math.atan2(*step)), length)
+            p = np.array([lon, lat])
+
+
+def _metres(a: np.ndarray, b: np.ndarray) -> float:
+    return float(GEOD.inv(a[0], a[1], b[0], b[1])[2])
+
+
+def _onto_limit(
+    coords: np.ndarray, segs: np.ndarray, metres: float, tolerance_m: float
+) -> np.ndarray:
     """Move points (unwrapped lon/lat) to exactly ``metres`` from the edges.
 
-    Each point moves along the geodesic from its nearest point on the edges
-    through it. Where two parts of the limit meet (the corner between two
-    circles), the first move lands just inside the other part's reach; a few
-    secant steps along the same geodesic then find where the distance to the
-    whole source is exactly ``metres``.
+    Each point lies within about ``tolerance_m`` of the limit (it is a vertex
+    of the union of the envelope's pieces). It moves along the geodesic from
+    its nearest point ``q`` on the edges through it: to ``metres`` from ``q``
+    where ``q`` stays the nearest, and elsewhere (the corner between two
+    circles, where another part is nearer) to where the distance to the
+    whole source along that geodesic first reaches ``metres``, bracketed a
+    few tolerances beyond the point and bisected to 0.1 mm. Where the
+    distance never reaches ``metres`` along that geodesic (an inner corner,
+    where two parts of the limit meet at an angle), see :func:`_to_corners`.
     """
     wrapped = coords.copy()
     wrapped[:, 0] = _unwrap(coords[:, 0], 0.0)
     away, near = _nearest_on_edges(wrapped, segs)
     az, _, _ = GEOD.inv(near[:, 0], near[:, 1], wrapped[:, 0], wrapped[:, 1])
     az = np.atleast_1d(az)
-    along = np.full(len(coords), metres)
-    lon, lat, _ = GEOD.fwd(near[:, 0], near[:, 1], az, along)
-    lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
-    prev_t, prev_r = away, away
-    todo = np.arange(len(coords))
-    for _ in range(8):
-        r, _ = _nearest_on_edges(np.column_stack([lon[todo], lat[todo]]), segs[:])
-        off = np.abs(r - metres) > 1e-4
-        todo, r = todo[off], r[off]
-        if not len(todo):
-            break
-        t = along[todo]
-        slope = (r - prev_r[todo]) / np.where(t == prev_t[todo], 1, t - prev_t[todo])
-        slope = np.clip(np.where(np.isfinite(slope), slope, 1.0), 0.05, 1.0)
-        prev_t, prev_r = along.copy(), np.full(len(coords), np.nan)
-        prev_r[todo] = r
-        along[todo] = t + (metres - r) / slope
-        lon[todo], lat[todo], _ = GEOD.fwd(
-            near[todo, 0], near[todo, 1], az[todo], along[todo]
-        )
-    moved = np.column_stack([lon, lat])
+
+    def along(idx: np.ndarray, t: np.ndarray) -> np.ndarray:
+        lon, lat, _ = GEOD.fwd(near[idx, 0], near[idx, 1], az[idx], t)
+        return np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)])
+
+    every = np.arange(len(coords))
+    moved = wrapped.copy()
+    first = along(every, np.full(len(coords), metres))
+    r, _ = _nearest_on_edges(first, segs)
+    exact = np.abs(r - metres) <= 1e-4
+    moved[exact] = first[exact]
+    todo = every[~exact]
+    if len(todo):
+        step = max(4.0 * tolerance_m, 1.0)
+        lo = np.minimum(away[todo], metres)  # the distance there is <= metres
+        hi = lo + step
+        open_ = np.ones(len(todo), dtype=bool)
+        for _ in range(6):  # widen a little until the distance passes metres
+            idx = np.nonzero(open_)[0]
+            far, _ = _nearest_on_edges(along(todo[idx], hi[idx]), segs)
+            reached = far >= metres
+            lo[idx[~reached]] = hi[idx[~reached]]
+            hi[idx[~reached]] += step
+            open_[idx[reached]] = False
+            if not open_.any():
+                break
+        ok = ~open_
+        _to_corners(moved, todo[~ok], segs, metres)
+        todo, lo, hi = todo[ok], lo[ok], hi[ok]
+        while len(todo) and float(np.max(hi - lo)) > 1e-4:
+            mid = (lo + hi) / 2
+            r, _ = _nearest_on_edges(along(todo, mid), segs)
+            inside = r < metres
+            lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
+        if len(todo):
+            moved[todo] = along(todo, (lo + hi) / 2)
     moved[:, 0] = coords[:, 0] + _unwrap(moved[:, 0] - wrapped[:, 0], 0.0)
     return moved
+
+
+def _moved_onto_limit(
+    geom: BaseGeometry, edges: np.ndarray, metres: float, tolerance_m: float
+) -> BaseGeometry:
+    """Every vertex moved onto the limit; the rings rebuilt closed and valid."""
+    polys = _polygons(geom)
+    rings = [np.asarray(r.coords) for p in polys for r in (p.exterior, *p.interiors)]
+    moved = _onto_limit(np.concatenate(rings), edges, metres, tolerance_m)
+    ends = np.cumsum([len(r) for r in rings])
+    new_rings = []
+    for ring in np.split(moved, ends[:-1]):
+        ring[-1] = ring[0]
+        new_rings.append(ring)
+    built, k = [], 0
+    for p in polys:
+        count = 1 + len(p.interiors)
+        poly = Polygon(new_rings[k], new_rings[k + 1 : k + count])
+        built.append(poly if poly.is_valid else shapely.make_valid(poly))
+        k += count
+    result = shapely.union_all(built) if len(built) > 1 else built[0]
+    if not result.is_valid:
+        result = shapely.make_valid(result)
+    result = _drop_slivers(result, (tolerance_m / 1.1e5) ** 2)
+    # Each part of a buffer holds part of its source; a fold cut off as a
+    # part of its own holds none and goes.
+    seeds = shapely.points(edges[:, 0])
+    parts = [p for p in _polygons(result) if shapely.intersects(p, seeds).any()]
+    result = shapely.union_all(parts) if parts else result
+    # A fold that make_valid closes off becomes a hole; a hole within the
+    # distance of the source is no hole.
+    return _fill_false_holes(result, edges, metres)
+
+
+def _fill_false_holes(
+    geom: BaseGeometry, segs: np.ndarray, metres: float
+) -> BaseGeometry:
+    """Fill the holes of a union that lie within ``metres`` of the source.
+
+    A true hole of a buffer is water farther than the distance from every
+    part of the source (the middle of a large closed loop). Where the pieces'
+    edges nearly meet, their union can leave a gap inside the buffer instead;
+    such a gap is filled.
+    """
+    polys = []
+    for poly in _polygons(geom):
+        if not poly.interiors:
+            polys.append(poly)
+            continue
+        keep = []
+        for ring in poly.interiors:
+            inside = Polygon(ring).representative_point()
+            xy = np.array([[inside.x, inside.y]])
+            xy[:, 0] = _unwrap(xy[:, 0], 0.0)
+            away, _ = _nearest_on_edges(xy, segs)
+            if away[0] > metres:
+                keep.append(ring)
+        polys.append(Polygon(poly.exterior, keep))
+    return shapely.union_all(polys)
 
 
 def _reflex_vertices(source: BaseGeometry, centre: float) -> np.ndarray:
@@ -780,31 +923,25 @@ def buffer(
             for p in areas
         )
     envelope = _drop_slivers(shapely.union_all(pieces), (tolerance_m / 1.1e5) ** 2)
+    envelope = _fill_false_holes(envelope, _segments(source), metres)
     if envelope.bounds[1] <= -89.0 or envelope.bounds[3] >= 89.0:
         raise ClaimsmapError(
             "the buffer reaches a pole; claimsmap does not build those"
         )
 
-    # Move every vertex onto the true limit, each ring's start and end alike.
-    polys = [p for p in shapely.get_parts(envelope) if p.geom_type == "Polygon"]
-    rings = [np.asarray(r.coords) for p in polys for r in (p.exterior, *p.interiors)]
-    moved = _onto_limit(np.concatenate(rings), _segments(source), metres)
-    ends = np.cumsum([len(r) for r in rings])
-    new_rings = []
-    for ring in np.split(moved, ends[:-1]):
-        ring[-1] = ring[0]
-        new_rings.append(ring)
-    built, k = [], 0
-    for p in polys:
-        count = 1 + len(p.interiors)
-        poly = Polygon(new_rings[k], new_rings[k + 1 : k + count])
-        built.append(poly if poly.is_valid else shapely.make_valid(poly))
-        k += count
-    result = shapely.union_all(built) if len(built) > 1 else built[0]
-    if not result.is_valid:
-        result = shapely.make_valid(result)
-    result = _rewrap(_drop_slivers(result, (tolerance_m / 1.1e5) ** 2))
-    polys = [p for p in shapely.get_parts(result) if p.geom_type == "Polygon"]
+    # Move every vertex onto the true limit. Moving can fold an edge across
+    # another, and repairing the fold makes new vertices where edges cross;
+    # those are moved in turn (one more pass is nearly always enough).
+    edges = _segments(source)
+    result = envelope
+    for _ in range(4):
+        result = _moved_onto_limit(result, edges, metres, tolerance_m)
+        xy = shapely.get_coordinates(result)
+        xy[:, 0] = _unwrap(xy[:, 0], 0.0)
+        if np.all(np.abs(_nearest_on_edges(xy, edges)[0] - metres) < 1e-3):
+            break
+    result = _rewrap(result)
+    polys = _polygons(result)
     out = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
     return (
         orient(out, 1.0)
