@@ -92,7 +92,7 @@ def test_senkaku_preset_renders_with_layers_legend_and_popups(browser, tmp_path)
     page = view.page
     assert view.errors == [] and view.failed == []
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert len(labels) == 7 and any("ADIZ" in t for t in labels)
+    assert len(labels) == 10 and any("ADIZ" in t for t in labels)
     legend = page.locator(".cm-legend .cm-entry").all_inner_texts()
     assert any("Senkaku" in t for t in legend) and any(
         "Range rings" in t for t in legend
@@ -175,3 +175,89 @@ def test_seed_map_shows_held_yellow_and_claimed_orange(browser, tmp_path):
     assert near(got["Philippine Sea"], WATER, 1.0)
     view.page.screenshot(path=str(tmp_path / "seed.png"))
     view.page.close()
+
+
+PRESET_CLICKS = {
+    "atlas": ("Woody Island", "Woody Island"),
+    "seed": ((114.0, 13.0), "Claimed by the PRC and not held by it"),
+    "senkaku": ("Kuba-jima", "黄尾屿"),
+    "taiwan-strait": ("pla-2025-12-justice-mission-zone-4", "Justice Mission-2025"),
+    "south-china-sea": ("Itu Aba", "rock"),
+}
+
+
+@pytest.mark.parametrize("name", list(PRESET_CLICKS))
+def test_every_preset_loads_offline_with_legend_and_popups(browser, tmp_path, name):
+    from claimsmap.maps.presets import PRESETS
+
+    path = cm.Map.preset(name).save(tmp_path / f"{name}.html")
+    view = Page(browser, path)
+    page = view.page
+    assert view.errors == [] and view.failed == []
+    legend = page.locator(".cm-legend .cm-entry").count()
+    layers = len(PRESETS[name].layers) if name in PRESETS else 10
+    assert legend >= layers
+    # The scale bar gives kilometres and nautical miles.
+    scale = " ".join(page.locator(".leaflet-control-scale-line").all_inner_texts())
+    assert " km" in scale and " nmi" in scale
+    where, expected = PRESET_CLICKS[name]
+    if isinstance(where, str):
+        geom = cm.find(where).geometry
+        where = (geom.representative_point().x, geom.representative_point().y)
+    text = view.click_feature(*where)
+    assert expected in text
+    page.close()
+
+
+def test_south_china_sea_colours_features_by_holder(browser, tmp_path):
+    from claimsmap.maps.presets import OCCUPANT
+
+    path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
+    view = Page(browser, path)
+    labels = view.page.locator(".cm-legend .cm-entry").all_inner_texts()
+    for party in ("CHN", "TWN", "VNM", "PHL", "MYS"):
+        assert any(label.endswith(f": {party}") for label in labels), party
+    # Pratas stands alone; its marker is the ROC's colour.
+    got = view.colours({"Pratas": tuple(cm.find("Pratas Island").geometry.coords[0])})
+    want = OCCUPANT["TWN"]["fillColor"]
+    assert near(got["Pratas"], want, 0.9, under=(255, 255, 255), tol=40)
+    view.page.close()
+
+
+def test_png_export_through_chromium(browser, tmp_path):
+    """`claimsmap map --png` renders the preset in Chromium, for print."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "seed.png"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claimsmap",
+            "map",
+            "--preset",
+            "seed",
+            "--png",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    image = Image.open(out).convert("RGB")
+    assert image.size == (1400, 1000)
+    assert [p.name for p in tmp_path.iterdir()] == ["seed.png"]
+    # The picture has the seed map's yellow and orange in it.
+    colours = {c for _, c in image.getcolors(1_000_000)}
+    held, claimed = (0xF5, 0xC5, 0x18), (0xF2, 0x8E, 0x2B)
+    assert any(
+        all(abs(a - b) < 40 for a, b in zip(c, held, strict=True)) for c in colours
+    )
+    assert any(
+        all(abs(a - b) < 40 for a, b in zip(c, claimed, strict=True)) for c in colours
+    )

@@ -161,6 +161,11 @@ def _cmd_map(args: argparse.Namespace) -> None:
     for path in args.add or []:
         frame = read_file(path)
         m.add_layer(frame, name=os.path.basename(path))
+    if args.png:
+        png = m.save_png(args.png)
+        print(f"wrote {png} ({png.stat().st_size / 1e3:.0f} kB)", file=sys.stderr)
+        if not args.output:
+            return
     out = args.output or f"claimsmap-{preset}.html"
     path = m.save(out)
     print(
@@ -474,8 +479,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--preset",
         default="atlas",
-        help="atlas (default: every layer), seed (China: controlled and claimed) "
-        "or senkaku",
+        help="atlas (default: every layer), seed (China: controlled and claimed), "
+        "senkaku, taiwan-strait or south-china-sea",
     )
     p.add_argument(
         "-o", "--output", help="the HTML file (default claimsmap-PRESET.html)"
@@ -485,6 +490,11 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="FILE",
         help="add a layer file of your own (GeoJSON/GeoPackage in EPSG:4326)",
+    )
+    p.add_argument(
+        "--png",
+        metavar="FILE",
+        help="also (or, without -o, only) write a PNG rendered in headless Chromium",
     )
     p.set_defaults(func=_cmd_map)
 

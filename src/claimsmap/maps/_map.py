@@ -17,7 +17,7 @@ from shapely.geometry import LineString, mapping
 from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_layer
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
-from claimsmap.io import records, write_text_atomic
+from claimsmap.io import atomic_path, records, write_text_atomic
 from claimsmap.maps._assets import asset
 from claimsmap.maps._html import escape, popup_html, script_json
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
@@ -72,7 +72,9 @@ class _GeoJsonLayer(MacroElement):
         """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
-  style: function () { return {{ this.style }}; },
+  style: function (f) {
+    return Object.assign({}, {{ this.style }}, (f && f.properties._style) || {});
+  },
   interactive: {{ this.interactive }},
   pointToLayer: function (f, latlng) {
     if (f.properties._label) {
@@ -80,7 +82,8 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
         className: "cm-label", html: "<span>" + f.properties._label + "</span>",
         iconSize: null, iconAnchor: [-4, 8]})});
     }
-    return L.circleMarker(latlng, {{ this.style }});
+    return L.circleMarker(latlng,
+      Object.assign({}, {{ this.style }}, f.properties._style || {}));
   },
   onEachFeature: function (f, layer) {
     if (f.properties._popup) { layer.bindPopup(f.properties._popup, {
@@ -133,8 +136,10 @@ class _Legend(MacroElement):
   function sync() {
     entries.forEach(function (e) {
       var group = window[e.layer];
-      var row = document.querySelector('.cm-legend [data-layer="' + e.layer + '"]');
-      if (row && group) { row.style.display = map.hasLayer(group) ? "" : "none"; }
+      var rows = document.querySelectorAll('.cm-legend [data-layer="' + e.layer + '"]');
+      rows.forEach(function (row) {
+        if (group) { row.style.display = map.hasLayer(group) ? "" : "none"; }
+      });
     });
   }
   map.on("overlayadd overlayremove", sync);
@@ -148,6 +153,39 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.entries = script_json(entries)
+
+
+class _Scale(MacroElement):
+    """A scale bar in kilometres and nautical miles (1852 m)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var Scale = L.Control.Scale.extend({
+    _addScales: function (options, className, container) {
+      L.Control.Scale.prototype._addScales.call(this, options, className, container);
+      this._nmiScale = L.DomUtil.create("div", className, container);
+    },
+    _update: function () {
+      L.Control.Scale.prototype._update.call(this);
+      var map = this._map, y = map.getSize().y / 2;
+      var metres = map.distance(map.containerPointToLatLng([0, y]),
+                                map.containerPointToLatLng([this.options.maxWidth, y]));
+      var max = metres / 1852, nmi = this._getRoundNum(max);
+      this._updateScale(this._nmiScale, nmi + " nmi", nmi / max);
+    }
+  });
+  new Scale({metric: true, imperial: false, maxWidth: 120})
+    .addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Scale"
 
 
 class _Attribution(MacroElement):
@@ -181,20 +219,30 @@ def _swatch(style: Mapping[str, Any], point: bool) -> str:
     return f"border-top:3px {dash} {color};height:0"
 
 
-def _feature_dicts(frame: gpd.GeoDataFrame, title: str) -> list[dict[str, Any]]:
+def _feature_dicts(
+    frame: gpd.GeoDataFrame,
+    title: str,
+    style_by: tuple[str, Mapping[Any, Mapping[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
     out = []
     for props, geom in records(frame):
         if geom is None or geom.is_empty:
             continue
         clean = {k: v for k, v in props.items() if v is not None}
+        properties = {
+            "id": clean.get("id"),
+            "_popup": popup_html(clean, title),
+            "_tooltip": escape(clean.get("name", clean.get("id", ""))),
+        }
+        if style_by is not None:
+            column, styles = style_by
+            extra = styles.get(clean.get(column), styles.get(None))
+            if extra:
+                properties["_style"] = dict(extra)
         out.append(
             {
                 "type": "Feature",
-                "properties": {
-                    "id": clean.get("id"),
-                    "_popup": popup_html(clean, title),
-                    "_tooltip": escape(clean.get("name", clean.get("id", ""))),
-                },
+                "properties": properties,
                 "geometry": mapping(geom),
             }
         )
@@ -245,7 +293,7 @@ class Map:
     ) -> None:
         self._at = at
         self._map = _OfflineMap(
-            location=(25.0, 123.0), zoom_start=6, tiles=None, control_scale=True
+            location=(25.0, 123.0), zoom_start=6, tiles=None, control_scale=False
         )
         self._figure = Figure()
         self._map.add_to(self._figure)
@@ -310,6 +358,7 @@ class Map:
         name: str | None = None,
         style: Mapping[str, Any] | None = None,
         show: bool = True,
+        style_by: tuple[str, Mapping[Any, Mapping[str, Any]]] | None = None,
     ) -> Map:
         """Add a layer of the atlas (by id) or a GeoDataFrame of your own.
 
@@ -324,6 +373,10 @@ class Map:
             ``fillColor``, ``radius``...) over the default of the layer's kind.
         show : bool
             Whether the layer is switched on when the map opens.
+        style_by : tuple of (str, mapping), optional
+            ``(column, {value: style, ...})``: colour each feature by a column
+            (``("controller", {"CHN": {"fillColor": "#d7301f"}, ...})``); the
+            key ``None`` styles the rest. Each value gets its legend entry.
 
         Returns
         -------
@@ -355,18 +408,33 @@ class Map:
         self._kinds_seen[kind] = index + 1
         final_style = {**style_for(kind, index=index), **(style or {})}
         group = folium.FeatureGroup(name=escape(title), show=show)
-        _GeoJsonLayer(_feature_dicts(frame, title), final_style).add_to(group)
+        _GeoJsonLayer(_feature_dicts(frame, title, style_by), final_style).add_to(group)
         group.add_to(self._map)
         if len(frame):
             self._extent.append(tuple(frame.total_bounds))
         point = bool(len(frame)) and frame.geom_type.isin(["Point", "MultiPoint"]).all()
-        self._legend.append(
-            {
-                "layer": group.get_name(),
-                "label": escape(title),
-                "swatch": _swatch(final_style, bool(point)),
-            }
-        )
+        if style_by is None:
+            entries = [(title, final_style)]
+        else:
+            column, styles = style_by
+            present_values = set(frame[column].dropna()) if column in frame else set()
+            entries = [
+                (
+                    f"{title}: {value if value is not None else 'other'}",
+                    {**final_style, **extra},
+                )
+                for value, extra in styles.items()
+                if value in present_values
+                or (value is None and frame[column].isna().any())
+            ]
+        for label, entry_style in entries:
+            self._legend.append(
+                {
+                    "layer": group.get_name(),
+                    "label": escape(label),
+                    "swatch": _swatch(entry_style, bool(point)),
+                }
+            )
         return self
 
     def add_ring(
@@ -459,6 +527,7 @@ class Map:
             "popup · Distances geodesic on WGS84"
         )
         _Attribution(escape(attribution)).add_to(self._map)
+        _Scale().add_to(self._map)
 
     @property
     def folium(self) -> folium.Map:
@@ -479,6 +548,73 @@ class Map:
             The path written.
         """
         return write_text_atomic(path, self.to_html())
+
+    def save_png(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        width: int = 1400,
+        height: int = 1000,
+        chromium: str | None = None,
+    ) -> Path:
+        """Render the map in headless Chromium and write a PNG, atomically.
+
+        Parameters
+        ----------
+        path : str or path
+            The PNG to write.
+        width, height : int
+            The page size in CSS pixels.
+        chromium : str, optional
+            The Chromium executable; by default ``$CLAIMSMAP_CHROMIUM``, then
+            ``chromium`` or ``chromium-browser`` on the PATH.
+
+        Notes
+        -----
+        Needs Playwright (``pip install playwright``) and a Chromium; the map
+        itself loads nothing from the network. Names in Chinese or Japanese
+        need CJK fonts on the machine (Debian: ``fonts-noto-cjk``).
+        """
+        import shutil
+        import tempfile
+
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError as err:
+            raise ClaimsmapError(
+                "PNG export needs Playwright: pip install playwright"
+            ) from err
+        exe = (
+            chromium
+            or os.environ.get("CLAIMSMAP_CHROMIUM")
+            or shutil.which("chromium")
+            or shutil.which("chromium-browser")
+        )
+        if not exe:
+            raise ClaimsmapError(
+                "PNG export needs Chromium: apt-get install chromium, or set "
+                "CLAIMSMAP_CHROMIUM to its path"
+            )
+        with tempfile.TemporaryDirectory() as tmp:
+            page_path = Path(tmp) / "map.html"
+            page_path.write_text(self.to_html(), encoding="utf-8")
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=exe, args=["--no-sandbox", "--disable-gpu"]
+                )
+                try:
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page.goto(page_path.as_uri())
+                    page.wait_for_function(
+                        "() => Object.keys(window).some(k => k.startsWith('map_'))"
+                    )
+                    page.wait_for_timeout(500)
+                    png = page.screenshot(type="png")
+                finally:
+                    browser.close()
+        with atomic_path(path) as out:
+            out.write_bytes(png)
+        return Path(path)
 
     def _repr_html_(self) -> str:
         self._finish()

@@ -25,6 +25,10 @@ class Preset:
     bounds: tuple[float, float, float, float] | None = None
     description: str = field(default="")
     styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Layer id -> (column, {value: style}): colour features by a column.
+    style_by: Mapping[str, tuple[str, Mapping[Any, Mapping[str, Any]]]] = field(
+        default_factory=dict
+    )
 
 
 # Drawing order: areas under lines, lines under points, islands on top of the
@@ -65,6 +69,16 @@ SEED_CLAIMED = {
     "fillOpacity": 0.7,
 }
 
+#: Features coloured by who holds them.
+OCCUPANT: dict[Any, dict[str, Any]] = {
+    "CHN": {"fillColor": "#d7301f", "color": "#7f0000"},
+    "TWN": {"fillColor": "#2b8cbe", "color": "#08306b"},
+    "VNM": {"fillColor": "#fec44f", "color": "#8c510a"},
+    "PHL": {"fillColor": "#7570b3", "color": "#3f007d"},
+    "MYS": {"fillColor": "#66a61e", "color": "#00441b"},
+    None: {"fillColor": "#bdbdbd", "color": "#525252"},
+}
+
 PRESETS: dict[str, Preset] = {
     "seed": Preset(
         title="China: controlled and claimed regions",
@@ -81,7 +95,10 @@ PRESETS: dict[str, Preset] = {
     "senkaku": Preset(
         title="Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges",
         layers=(
+            "jpn-senkaku-contiguous-zone",
+            "jpn-senkaku-territorial-sea",
             "prc-ecs-adiz-2013",
+            "twn-adiz",
             "taiwan-strait-median-line",
             "prc-diaoyu-baselines-2012",
             "prc-diaoyu-basepoints-2012",
@@ -92,16 +109,70 @@ PRESETS: dict[str, Preset] = {
             ("Ishigaki", 100, "km"),
             ("Ishigaki", 200, "km"),
             ("Ishigaki", 300, "km"),
+            ("Yonaguni", 200, "km"),
+            ("Miyakojima", 300, "km"),
         ),
         bounds=(120.8, 23.2, 126.6, 27.4),
-        description="The islands, the PRC's 2012 baselines, the 2013 ADIZ, the "
-        "Taiwan Strait median line, Japan's Nansei bases and rings from Ishigaki.",
+        description="The islands, Japan's territorial sea and contiguous zone, the "
+        "PRC's 2012 baselines, the ADIZs, the Taiwan Strait median line, Japan's "
+        "Nansei bases and rings from Ishigaki, Yonaguni and Miyako.",
+    ),
+    "taiwan-strait": Preset(
+        title="Taiwan Strait: median lines, exercise zones and restricted waters",
+        layers=(
+            "twn-adiz",
+            "pla-exercise-zones",
+            "twn-kinmen-restricted-waters",
+            "taiwan-strait-median-line",
+            "roc-baselines",
+            "prc-baselines",
+            "bases",
+        ),
+        bounds=(116.5, 20.5, 124.5, 27.5),
+        description="The ROC MND median line (2019) and the 2004 version, the PLA "
+        "exercise zones of August 2022 and December 2025, Kinmen's restricted "
+        "waters, both sides' baselines, the ROC ADIZ and the bases.",
+        style_by={
+            "pla-exercise-zones": (
+                "exercise",
+                {
+                    "PLA exercises around Taiwan, 4-7 August 2022": {
+                        "color": "#c51b7d",
+                        "fillColor": "#de77ae",
+                    },
+                    "Justice Mission-2025 (正义使命-2025)": {
+                        "color": "#54278f",
+                        "fillColor": "#9e9ac8",
+                    },
+                },
+            )
+        },
+    ),
+    "south-china-sea": Preset(
+        title="South China Sea: claims, occupied features and the 2016 award",
+        layers=(
+            "prc-dashed-line-area",
+            "phl-kalayaan-island-group",
+            "prc-dashed-line",
+            "idn-vnm-2003-shelf-boundary",
+            "prc-baselines",
+            "scs-baselines",
+            "roc-baselines",
+            "scs-features",
+        ),
+        bounds=(104.0, 2.0, 122.5, 23.0),
+        description="Every party's claim the atlas records (the dashed line, the "
+        "Kalayaan Island Group, baselines, the Indonesia–Viet Nam shelf "
+        "boundary) and the features, coloured by who holds them; each popup "
+        "gives the 2016 award's classification where it decided.",
+        style_by={"scs-features": ("controller", OCCUPANT)},
+        styles={"prc-dashed-line-area": {"fillOpacity": 0.12}},
     ),
 }
 
 
 def build_preset(name: str) -> Map:
-    """Build the preset map called ``name`` (``atlas``, ``seed``, ``senkaku``).
+    """Build the preset map called ``name`` (see :data:`PRESETS`, and ``atlas``).
 
     Raises
     ------
@@ -126,7 +197,9 @@ def build_preset(name: str) -> Map:
         raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
     m = Map(title=preset.title, bounds=preset.bounds)
     for layer in preset.layers:
-        m.add_layer(layer, style=preset.styles.get(layer))
+        m.add_layer(
+            layer, style=preset.styles.get(layer), style_by=preset.style_by.get(layer)
+        )
     for center, radius, unit in preset.rings:
         m.add_ring(center, radius, unit)  # type: ignore[arg-type]
     return m
