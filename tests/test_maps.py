@@ -111,3 +111,19 @@ def test_unknown_tiles_provider():
 def test_tiles_come_from_xyzservices():
     html = cm.Map(tiles="OpenStreetMap.Mapnik").to_html()
     assert "tile.openstreetmap.org" in html
+
+
+def test_atlas_is_at_most_two_megabytes(tmp_path):
+    """Every layer, the basemap and Leaflet in one file of at most 2 MB."""
+    path = cm.Map.preset("atlas").save(tmp_path / "atlas.html")
+    assert path.stat().st_size <= 2_000_000
+
+
+def test_features_are_drawn_to_their_precision():
+    """Coordinates in the page are rounded to a quarter of precision_m."""
+    from claimsmap.maps._map import _for_display
+
+    fine = _for_display(Point(123.4733333, 25.7433333), 30)  # to ~1 m
+    assert (fine.x, fine.y) == (123.47333, 25.74333)
+    coarse = _for_display(Point(123.4733333, 25.7433333), 5000)  # to ~10 m
+    assert (coarse.x, coarse.y) == (123.4733, 25.7433)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, mapping
+from shapely.geometry.base import BaseGeometry
 
 from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_layer
 from claimsmap.errors import ClaimsmapError
@@ -219,6 +221,26 @@ def _swatch(style: Mapping[str, Any], point: bool) -> str:
     return f"border-top:3px {dash} {color};height:0"
 
 
+def _for_display(geom: BaseGeometry, precision_m: Any) -> BaseGeometry:
+    """A geometry rounded (and, if coarse, simplified) to a quarter of its precision.
+
+    The map shows what the data can say: a coordinate known to 30 m is drawn
+    to about a metre, a line known to 5 km is simplified by about a kilometre.
+    Measurements always use the data itself, never this.
+    """
+    try:
+        precision = float(precision_m)
+    except (TypeError, ValueError):
+        precision = 10.0
+    if not math.isfinite(precision) or precision <= 0:
+        precision = 10.0
+    quarter_deg = precision / 4 / 111_320
+    decimals = min(6, max(4, math.ceil(-math.log10(quarter_deg))))
+    if precision >= 500 and geom.geom_type not in {"Point", "MultiPoint"}:
+        geom = shapely.simplify(geom, quarter_deg, preserve_topology=True)
+    return shapely.set_precision(geom, 10.0**-decimals)
+
+
 def _feature_dicts(
     frame: gpd.GeoDataFrame,
     title: str,
@@ -243,7 +265,7 @@ def _feature_dicts(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": mapping(geom),
+                "geometry": mapping(_for_display(geom, clean.get("precision_m"))),
             }
         )
     return out
