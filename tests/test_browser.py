@@ -68,6 +68,13 @@ class Page:
             [lon, lat],
         )
 
+    def close_popups(self):
+        self.page.evaluate(
+            """() => { const k = Object.keys(window).find(k => k.startsWith('map_')
+                        && window[k] instanceof L.Map); window[k].closePopup(); }"""
+        )
+        self.page.wait_for_selector(".leaflet-popup-content", state="detached")
+
     def colours(self, places):
         """The screenshot's RGB at each (lon, lat), keyed like ``places``."""
         from PIL import Image
@@ -181,7 +188,8 @@ PRESET_CLICKS = {
     "atlas": ("Woody Island", "Woody Island"),
     "seed": ((114.0, 13.0), "Claimed by the PRC and not held by it"),
     "senkaku": ("Kuba-jima", "黄尾屿"),
-    "taiwan-strait": ("pla-2025-12-justice-mission-zone-4", "Justice Mission-2025"),
+    # The preset opens on August 2022, the first exercise with published zones.
+    "taiwan-strait": ("pla-2022-08-zone-4", "4-7 August 2022"),
     "south-china-sea": ("Itu Aba", "rock"),
 }
 
@@ -261,3 +269,27 @@ def test_png_export_through_chromium(browser, tmp_path):
     assert any(
         all(abs(a - b) < 40 for a, b in zip(c, claimed, strict=True)) for c in colours
     )
+
+
+def test_the_date_slider_shows_who_held_what(browser, tmp_path):
+    """South China Sea: Pattle Island is the PRC's now, South Vietnam's in 1973."""
+    path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
+    view = Page(browser, path)
+    pattle = cm.find("Pattle Island").geometry
+    assert "1974-01-20" in view.click_feature(pattle.x, pattle.y)  # today: CHN
+    view.close_popups()
+    view.page.evaluate("cmSetDay('1973-06-01')")
+    assert view.page.inner_text(".cm-slider output") == "1973-06"
+    text = view.click_feature(pattle.x, pattle.y)
+    assert "Pattle" in text and "VNM" in text and "1956" in text
+    # Declared later, the Kalayaan Island Group is not drawn in 1973.
+    kig = cm.find("phl-kalayaan-island-group").geometry.representative_point()
+    view.close_popups()
+    x, y = view.pixel(kig.x, kig.y)
+    view.page.mouse.click(x, y)
+    view.page.wait_for_timeout(300)
+    assert "Kalayaan" not in " ".join(
+        view.page.locator(".leaflet-popup-content").all_inner_texts()
+    )
+    assert view.errors == []
+    view.page.close()

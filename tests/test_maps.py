@@ -127,3 +127,15 @@ def test_features_are_drawn_to_their_precision():
     assert (fine.x, fine.y) == (123.47333, 25.74333)
     coarse = _for_display(Point(123.4733333, 25.7433333), 5000)  # to ~10 m
     assert (coarse.x, coarse.y) == (123.4733, 25.7433)
+
+
+def test_a_map_in_a_partys_worldview():
+    """As the PRC claims it: the Kalayaan Island Group is not drawn, the dashes are."""
+    chn = cm.Map(["phl-kalayaan-island-group", "prc-dashed-line"], worldview="CHN")
+    html = chn.to_html()
+    assert "phl-kalayaan-island-group" not in html and "prc-dashed-line-dash-1" in html
+    phl = cm.Map(["phl-kalayaan-island-group", "prc-dashed-line"], worldview="PHL")
+    html = phl.to_html()
+    assert "phl-kalayaan-island-group" in html and "prc-dashed-line-dash-1" not in html
+    with pytest.raises(cm.ClaimsmapError, match="worldview='XX'"):
+        cm.Map(["bases"], worldview="XX")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import os
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,7 @@ from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
 from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_layer
+from claimsmap.catalog import worldview as apply_worldview
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import atomic_path, records, write_text_atomic
@@ -38,6 +40,9 @@ _CSS = f"""
   border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px;
   max-height: 45vh; overflow-y: auto; }}
+.cm-slider {{ background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; }}
+.cm-slider input {{ width: 260px; display: block; }}
 .cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
 .cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .cm-legend .cm-swatch {{ flex: 0 0 22px; height: 12px; }}
@@ -73,7 +78,8 @@ class _GeoJsonLayer(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+var {{ this.get_name() }}_data = {{ this.data }};
+var {{ this.get_name() }} = L.geoJSON(null, {
   style: function (f) {
     return Object.assign({}, {{ this.style }}, (f && f.properties._style) || {});
   },
@@ -96,6 +102,12 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
     }
   }
 }).addTo({{ this._parent.get_name() }});
+{% if this.timed %}
+window.cmTimed = window.cmTimed || [];
+window.cmTimed.push({layer: {{ this.get_name() }}, data: {{ this.get_name() }}_data});
+{% else %}
+{{ this.get_name() }}.addData({{ this.get_name() }}_data);
+{% endif %}
 {% endmacro %}
 """
     )
@@ -106,12 +118,14 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
         style: Mapping[str, Any],
         *,
         interactive: bool = True,
+        timed: bool = False,
     ) -> None:
         super().__init__()
         self._name = "GeoJsonLayer"
         self.data = script_json({"type": "FeatureCollection", "features": features})
         self.style = script_json(dict(style))
         self.interactive = "true" if interactive else "false"
+        self.timed = timed
 
 
 class _Legend(MacroElement):
@@ -155,6 +169,73 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.entries = script_json(entries)
+
+
+class _TimeSlider(MacroElement):
+    """A date slider: the dated layers show the features in force on the day."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var months = {{ this.months }}, start = {{ this.start }};
+  function day(i) {
+    var y = Math.floor(i / 12), m = i % 12 + 1;
+    return y + "-" + (m < 10 ? "0" : "") + m + "-01";
+  }
+  function show(d) {
+    var y = +d.slice(0, 4), m = +d.slice(5, 7) + 1;
+    if (m > 12) { m = 1; y += 1; }
+    var next = y + "-" + (m < 10 ? "0" : "") + m + "-01";
+    (window.cmTimed || []).forEach(function (t) {
+      t.layer.clearLayers();
+      t.layer.addData({type: "FeatureCollection", features: t.data.features.filter(
+        function (f) {
+          var p = f.properties;
+          // In force at some time in the month that starts on d.
+          return (!p._since || p._since < next) && (!p._until || p._until > d);
+        })});
+    });
+  }
+  var control = L.control({position: "bottomleft"});
+  control.onAdd = function () {
+    var div = L.DomUtil.create("div", "cm-slider");
+    div.innerHTML = '<label>On <output></output></label>' +
+      '<input type="range" min="' + months[0] + '" max="' + months[1] +
+      '" step="1" value="' + start + '">';
+    var input = div.querySelector("input"), out = div.querySelector("output");
+    function update() {
+      var d = day(+input.value);
+      out.textContent = d.slice(0, 7);
+      show(d);
+    }
+    input.addEventListener("input", update);
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    setTimeout(update, 0);
+    return div;
+  };
+  control.addTo(map);
+  window.cmSetDay = function (d) {
+    var input = document.querySelector(".cm-slider input");
+    var i = (+d.slice(0, 4)) * 12 + (+d.slice(5, 7) || 1) - 1;
+    input.value = i; input.dispatchEvent(new Event("input"));
+  };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, first: str, last: str, start: str) -> None:
+        super().__init__()
+        self._name = "TimeSlider"
+
+        def index(d: str) -> int:
+            return int(d[:4]) * 12 + (int(d[5:7]) if len(d) >= 7 else 1) - 1
+
+        self.months = script_json([index(first), index(last)])
+        self.start = script_json(index(start))
 
 
 class _Scale(MacroElement):
@@ -256,6 +337,20 @@ def _feature_dicts(
             "_popup": popup_html(clean, title),
             "_tooltip": escape(clean.get("name", clean.get("id", ""))),
         }
+        for key in ("since", "until"):
+            value = clean.get(key)
+            if isinstance(value, str):
+                # Padded so that text comparison orders days: 1974 -> 1974-01-01.
+                properties[f"_{key}"] = (
+                    (value + "-01-01")[:10]
+                    if len(value) == 4
+                    else ((value + "-01")[:10] if len(value) == 7 else value)
+                )
+        for key in ("since", "until"):
+            value = clean.get(key)
+            if isinstance(value, str):
+                # Padded so that text comparison orders days: 1974 -> 1974-01-01.
+                properties[f"_{key}"] = (value + "-01-01"[len(value) - 4 :])[:10]
         if style_by is not None:
             column, styles = style_by
             extra = styles.get(clean.get(column), styles.get(None))
@@ -293,6 +388,14 @@ class Map:
         Show the atlas's layers as they were on this day (see
         :func:`claimsmap.as_of`); by default each place as it is now, and every
         dated event (an exercise zone) that has no present row.
+    worldview : str, optional
+        Draw the atlas's layers as this party claims them (see
+        :func:`claimsmap.worldview`): its claims as its own, and without the
+        claims it rejects.
+    time_slider : bool
+        Add a month slider: the layers with dates (control history, exercise
+        zones) then show what was in force at some time in the month chosen,
+        starting at ``at`` (or today).
 
     Examples
     --------
@@ -312,8 +415,13 @@ class Map:
         tiles: str | None = None,
         bounds: tuple[float, float, float, float] | None = None,
         at: Any = None,
+        time_slider: bool = False,
+        worldview: str | None = None,
     ) -> None:
         self._at = at
+        self._worldview = worldview
+        self._time_slider = time_slider
+        self._first_day: str | None = None
         self._map = _OfflineMap(
             location=(25.0, 123.0), zoom_start=6, tiles=None, control_scale=False
         )
@@ -408,7 +516,10 @@ class Map:
         if isinstance(layer, str):
             layer_id = resolve_layer(layer)
             frame = load(layer_id)
-            frame = present(frame) if self._at is None else as_of(frame, self._at)
+            if not self._time_slider:
+                frame = present(frame) if self._at is None else as_of(frame, self._at)
+            if self._worldview is not None:
+                frame = apply_worldview(frame, self._worldview)
             entry = catalog()["layers"][layer_id]
             title, kind = name or entry["title"], entry["kind"]
         elif isinstance(layer, gpd.GeoDataFrame):
@@ -430,7 +541,19 @@ class Map:
         self._kinds_seen[kind] = index + 1
         final_style = {**style_for(kind, index=index), **(style or {})}
         group = folium.FeatureGroup(name=escape(title), show=show)
-        _GeoJsonLayer(_feature_dicts(frame, title, style_by), final_style).add_to(group)
+        dated = self._time_slider and any(
+            c in frame and frame[c].notna().any() for c in ("since", "until")
+        )
+        if dated:
+            firsts = (
+                [str(v) for v in frame["since"].dropna()] if "since" in frame else []
+            )
+            if firsts:
+                first = min(firsts)[:4] + "-01"
+                self._first_day = min(filter(None, [self._first_day, first]))
+        _GeoJsonLayer(
+            _feature_dicts(frame, title, style_by), final_style, timed=dated
+        ).add_to(group)
         group.add_to(self._map)
         if len(frame):
             self._extent.append(tuple(frame.total_bounds))
@@ -550,6 +673,10 @@ class Map:
         )
         _Attribution(escape(attribution)).add_to(self._map)
         _Scale().add_to(self._map)
+        if self._time_slider:
+            today = _dt.date.today().isoformat()
+            start = str(self._at)[:10] if self._at is not None else today
+            _TimeSlider(self._first_day or "1945-01", today, start).add_to(self._map)
 
     @property
     def folium(self) -> folium.Map:

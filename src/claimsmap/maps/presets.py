@@ -29,6 +29,8 @@ class Preset:
     style_by: Mapping[str, tuple[str, Mapping[Any, Mapping[str, Any]]]] = field(
         default_factory=dict
     )
+    time_slider: bool = False
+    at: str | None = None
 
 
 # Drawing order: areas under lines, lines under points, islands on top of the
@@ -129,9 +131,12 @@ PRESETS: dict[str, Preset] = {
             "bases",
         ),
         bounds=(116.5, 20.5, 124.5, 27.5),
+        time_slider=True,
+        at="2022-08-04",
         description="The ROC MND median line (2019) and the 2004 version, the PLA "
-        "exercise zones of August 2022 and December 2025, Kinmen's restricted "
-        "waters, both sides' baselines, the ROC ADIZ and the bases.",
+        "exercise zones of August 2022 and December 2025 (the slider moves "
+        "between them; it opens on August 2022), Kinmen's restricted waters, both "
+        "sides' baselines, the ROC ADIZ and the bases.",
         style_by={
             "pla-exercise-zones": (
                 "exercise",
@@ -161,6 +166,7 @@ PRESETS: dict[str, Preset] = {
             "scs-features",
         ),
         bounds=(104.0, 2.0, 122.5, 23.0),
+        time_slider=True,
         description="Every party's claim the atlas records (the dashed line, the "
         "Kalayaan Island Group, baselines, the Indonesia–Viet Nam shelf "
         "boundary) and the features, coloured by who holds them; each popup "
@@ -195,7 +201,12 @@ def build_preset(name: str) -> Map:
     else:
         known = ", ".join(["atlas", *PRESETS])
         raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
-    m = Map(title=preset.title, bounds=preset.bounds)
+    m = Map(
+        title=preset.title,
+        bounds=preset.bounds,
+        time_slider=preset.time_slider,
+        at=preset.at,
+    )
     for layer in preset.layers:
         m.add_layer(
             layer, style=preset.styles.get(layer), style_by=preset.style_by.get(layer)
