@@ -184,6 +184,31 @@ def test_seed_map_shows_held_yellow_and_claimed_orange(browser, tmp_path):
     view.page.close()
 
 
+def hex_rgb(colour):
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def blend(fills, base="#d4e6f1"):
+    """The colour of fills laid in order (colour, opacity) over a base colour."""
+    rgb = hex_rgb(base)
+    for colour, alpha in fills:
+        rgb = tuple(
+            alpha * c + (1 - alpha) * b
+            for c, b in zip(hex_rgb(colour), rgb, strict=True)
+        )
+    return rgb
+
+
+# A place in each preset and the fills over it, bottom first.
+PRESET_PIXELS = {
+    # Hainan: the PRC's land, held, under the atlas's control-area fill.
+    "atlas": ((109.8, 19.1), [("#f2eee3", 1.0), ("#d9b300", 0.35)]),
+    # Zone 2 of August 2022, inside the ROC ADIZ.
+    "taiwan-strait": ((121.7, 25.8), [("#6a3d9a", 0.05), ("#de77ae", 0.2)]),
+    # Inside Japan's territorial sea, between the islands' markers.
+    "senkaku": ((123.40, 25.80), [("#2166ac", 0.08)]),
+}
+
 PRESET_CLICKS = {
     "atlas": ("Woody Island", "Woody Island"),
     "seed": ((114.0, 13.0), "Claimed by the PRC and not held by it"),
@@ -212,8 +237,19 @@ def test_every_preset_loads_offline_with_legend_and_popups(browser, tmp_path, na
     if isinstance(where, str):
         geom = cm.find(where).geometry
         where = (geom.representative_point().x, geom.representative_point().y)
+    if name in PRESET_PIXELS:
+        place, fills = PRESET_PIXELS[name]
+        got = view.colours({"here": place})["here"]
+        want = blend(fills)
+        assert all(abs(a - b) <= 24 for a, b in zip(got, want, strict=True)), (
+            name,
+            got,
+            want,
+        )
     text = view.click_feature(*where)
     assert expected in text
+    # The layer control groups the layers under their themes.
+    assert page.locator(".leaflet-control-layers-overlays .cm-group").count() >= 1
     page.close()
 
 

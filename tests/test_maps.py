@@ -139,3 +139,12 @@ def test_a_map_in_a_partys_worldview():
     assert "phl-kalayaan-island-group" in html and "prc-dashed-line-dash-1" not in html
     with pytest.raises(cm.ClaimsmapError, match="worldview='XX'"):
         cm.Map(["bases"], worldview="XX")
+
+
+@pytest.mark.parametrize(
+    "layer", ["senkaku-islands", "scs-features", "prc-dashed-line"]
+)
+def test_layers_work_with_geopandas_explore(layer):
+    """A GeoDataFrame from cm.load draws with .explore(), dict columns and all."""
+    html = cm.load(layer).explore().get_root().render()
+    assert cm.load(layer)["id"].iloc[0] in html

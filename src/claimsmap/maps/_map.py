@@ -43,6 +43,8 @@ _CSS = f"""
 .cm-slider {{ background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; }}
 .cm-slider input {{ width: 260px; display: block; }}
+.cm-group {{ font-weight: bold; margin: 6px 0 2px; color: #333; }}
+.cm-group:first-child {{ margin-top: 0; }}
 .cm-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
 .cm-legend .cm-entry {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .cm-legend .cm-swatch {{ flex: 0 0 22px; height: 12px; }}
@@ -236,6 +238,55 @@ class _TimeSlider(MacroElement):
 
         self.months = script_json([index(first), index(last)])
         self.start = script_json(index(start))
+
+
+class _LayerGroups(MacroElement):
+    """Headings in the layer control: the layers grouped by theme."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var themes = {{ this.themes }};
+  function group() {
+    var box = document.querySelector(".leaflet-control-layers-overlays");
+    if (!box) { return; }
+    var labels = Array.prototype.slice.call(box.querySelectorAll("label"));
+    var order = [], byTheme = {};
+    labels.forEach(function (label) {
+      var theme = themes[label.textContent.trim()] || "Other";
+      if (!byTheme[theme]) { byTheme[theme] = []; order.push(theme); }
+      byTheme[theme].push(label);
+    });
+    order.forEach(function (theme) {
+      var head = document.createElement("div");
+      head.className = "cm-group";
+      head.textContent = theme;
+      box.appendChild(head);
+      byTheme[theme].forEach(function (label) { box.appendChild(label); });
+    });
+  }
+  setTimeout(group, 0);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, themes: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "LayerGroups"
+        self.themes = script_json(dict(themes))
+
+
+_THEMES = {
+    "south-china-sea": "South China Sea",
+    "east-china-sea": "East China Sea",
+    "senkaku": "Senkaku / Diaoyu Islands",
+    "taiwan-strait": "Taiwan Strait",
+    "bases": "Bases and headquarters",
+    "seed": "Control and claims (derived)",
+    "basemap": "Land",
+}
 
 
 class _Scale(MacroElement):
@@ -435,6 +486,7 @@ class Map:
         self._bounds = bounds
         self._extent: list[tuple[float, float, float, float]] = []
         self._legend: list[dict[str, str]] = []
+        self._themes: dict[str, str] = {}
         self._kinds_seen: dict[str, int] = {}
         self._ring_group: folium.FeatureGroup | None = None
         self._finished = False
@@ -522,6 +574,7 @@ class Map:
                 frame = apply_worldview(frame, self._worldview)
             entry = catalog()["layers"][layer_id]
             title, kind = name or entry["title"], entry["kind"]
+            self._themes[title] = _THEMES.get(entry.get("theme", ""), "Atlas")
         elif isinstance(layer, gpd.GeoDataFrame):
             frame = layer
             if frame.crs is not None and frame.crs.to_epsg() != 4326:
@@ -532,6 +585,7 @@ class Map:
             kinds = frame["kind"].dropna().unique() if "kind" in frame else []
             kind = str(kinds[0]) if len(kinds) == 1 else "other"
             title = name or str(frame.attrs.get("title", "Layer"))
+            self._themes[title] = "Your layers"
         else:
             raise ClaimsmapError(
                 "layer must be a layer id or a GeoDataFrame, "
@@ -633,6 +687,7 @@ class Map:
             group = folium.FeatureGroup(name="Range rings")
             group.add_to(self._map)
             self._ring_group = group
+            self._themes["Range rings"] = "Ranges"
             self._legend.append(
                 {
                     "layer": group.get_name(),
@@ -663,6 +718,7 @@ class Map:
             _Legend(self._legend).add_to(self._map)
         # A long list of layers folds into the control's button (hover to open).
         folium.LayerControl(collapsed=len(self._legend) > 10).add_to(self._map)
+        _LayerGroups(self._themes).add_to(self._map)
         if self.title:
             self._figure.html.add_child(
                 Element(f'<div class="cm-title">{escape(self.title)}</div>')
