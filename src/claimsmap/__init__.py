@@ -28,6 +28,7 @@ from claimsmap.geodesy import (
     range_ring,
 )
 from claimsmap.io import read_file
+from claimsmap.locate import locate
 from claimsmap.maps import Map
 from claimsmap.maritime import feature_zones, median_line, zones
 from claimsmap.overlaps import overlaps
@@ -61,6 +62,7 @@ __all__ = [
     "layers",
     "length",
     "load",
+    "locate",
     "median_line",
     "overlaps",
     "present",

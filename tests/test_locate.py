@@ -1,0 +1,143 @@
+"""locate: every membership, the same as shapely.covers point by point."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import claimsmap as cm
+from claimsmap.locate import ZoneIndex, atlas_zones, locate
+
+
+@pytest.fixture(scope="module")
+def zones():
+    return atlas_zones()
+
+
+@pytest.fixture(scope="module")
+def index(zones):
+    return ZoneIndex.build(zones, cell=0.1)
+
+
+def truth(zones, lon, lat):
+    pts = shapely.points(lon, lat)
+    pairs = set()
+    for zone_id, geom in zip(zones["id"], zones.geometry, strict=True):
+        for i in np.nonzero(shapely.covers(geom, pts))[0]:
+            pairs.add((int(i), zone_id))
+    return pairs
+
+
+def got(table):
+    return {(int(p), str(z)) for p, z in zip(table.point, table.zone, strict=True)}
+
+
+def test_random_points_match_covers(zones, index):
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(100, 130, 30_000), rng.uniform(0, 35, 30_000)
+    assert got(index.locate(lon, lat)) == truth(zones, lon, lat)
+
+
+def test_points_on_boundaries_and_vertices_match_covers(zones, index):
+    """Vertices and edge midpoints of every zone: the hardest points there are."""
+    xy = []
+    for geom in zones.geometry:
+        coords = shapely.get_coordinates(geom.boundary)
+        xy.append(coords[:: max(1, len(coords) // 200)])
+        xy.append((coords[:-1] + coords[1:])[:: max(1, len(coords) // 200)] / 2)
+    xy = np.concatenate(xy)
+    lon, lat = xy[:, 0], xy[:, 1]
+    assert got(index.locate(lon, lat)) == truth(zones, lon, lat)
+
+
+def test_points_on_grid_lines_and_corners_match_covers(zones, index):
+    """Points on cell edges, where floor() could put them in either cell."""
+    west, south = index.origin
+    nx, ny = index.shape
+    fine = index.cell / index.refine
+    rng = np.random.default_rng(3)
+    cols = rng.integers(0, nx * index.refine + 1, 20_000)
+    rows = rng.integers(0, ny * index.refine + 1, 20_000)
+    lon, lat = west + cols * fine, south + rows * fine
+    assert got(index.locate(lon, lat)) == truth(zones, lon, lat)
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(95, 135), st.floats(-5, 40)), min_size=1, max_size=50),
+    st.sampled_from([(0.05, 4), (0.1, 8), (0.5, 1), (1.0, 16)]),
+)
+def test_any_points_any_grid(points, grid):
+    zones = atlas_zones()
+    xy = np.array(points)
+    index = ZoneIndex.build(zones, cell=grid[0], refine=grid[1])
+    assert got(index.locate(xy[:, 0], xy[:, 1])) == truth(zones, xy[:, 0], xy[:, 1])
+
+
+def test_memberships_are_csr_by_point(index):
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(118, 126, 5_000), rng.uniform(20, 28, 5_000)
+    ptr, zone = index.memberships(lon, lat)
+    assert ptr[0] == 0 and ptr[-1] == len(zone) and len(ptr) == len(lon) + 1
+    assert np.all(np.diff(ptr) >= 0)
+    table = index.locate(lon, lat)
+    assert np.array_equal(table.point, np.repeat(np.arange(len(lon)), np.diff(ptr)))
+    assert np.array_equal(table.zone.cat.codes, zone)
+    for p in range(0, len(lon), 97):  # no zone twice for a point
+        mine = zone[ptr[p] : ptr[p + 1]]
+        assert len(set(mine.tolist())) == len(mine)
+
+
+def test_overlapping_claims_give_several_memberships():
+    table = locate([(123.47, 25.74)])
+    ids = set(table.zone.astype(str))
+    assert {"jpn-senkaku-territorial-sea", "prc-diaoyu-territorial-sea"} <= ids
+
+
+def test_inputs_of_every_kind(zones, index):
+    xy = [(123.47, 25.74), (114.0, 13.0), (170.0, 0.0), (float("nan"), 1.0)]
+    frame = pd.DataFrame(xy, columns=["lon", "lat"])
+    geo = gpd.GeoDataFrame(geometry=gpd.points_from_xy(frame.lon, frame.lat), crs=4326)
+    a, b = locate(xy, zones), locate(frame, zones)
+    c = locate(geo.iloc[:3], zones)
+    d = locate(pa.Table.from_pandas(frame), index)
+    e = locate(
+        frame.rename(columns={"lon": "LON", "lat": "LAT"}), columns=("LON", "LAT")
+    )
+    assert got(a) == got(b) == got(c) == got(d) == got(e)
+    assert set(a.point) <= {0, 1}  # far away and NaN are in nothing
+
+
+def test_bad_points_say_what_to_do():
+    with pytest.raises(cm.ClaimsmapError, match=r"latitude 123.47 .* swapped"):
+        locate([(25.74, 123.47)])
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"no column .lon. .*columns=\(LON, LAT\)"
+    ):
+        locate(pd.DataFrame({"x": [1.0], "y": [2.0]}))
+    with pytest.raises(cm.ClaimsmapError, match="to_crs\\(4326\\)"):
+        locate(gpd.GeoDataFrame(geometry=gpd.points_from_xy([0], [0]), crs=3857))
+    with pytest.raises(cm.ClaimsmapError, match="shape \\(3,\\)"):
+        locate([1.0, 2.0, 3.0])
+
+
+def test_bad_zones():
+    with pytest.raises(cm.ClaimsmapError, match="EPSG:4326"):
+        ZoneIndex.build(atlas_zones().to_crs(3857))
+    with pytest.raises(cm.ClaimsmapError, match="positive"):
+        ZoneIndex.build(atlas_zones(), cell=0)
+    with pytest.raises(cm.ClaimsmapError, match="refine"):
+        ZoneIndex.build(atlas_zones(), refine=0)
+    with pytest.raises(cm.ClaimsmapError, match="'id' column"):
+        ZoneIndex.build(atlas_zones().drop(columns="id"))
+
+
+def test_mismatched_coordinates(index):
+    with pytest.raises(cm.ClaimsmapError, match="3 longitudes but 2 latitudes"):
+        index.memberships([1.0, 2.0, 3.0], [1.0, 2.0])
