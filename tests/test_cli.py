@@ -206,3 +206,42 @@ def test_export_refuses_unknown_formats(tmp_path):
     proc = run("export", "bases", "--to", str(tmp_path / "x.shp"), check=False)
     assert proc.returncode == 2 and "use one of .geojson" in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_presence_from_a_file_of_positions(tmp_path):
+    """The one-command figure: days in the Senkaku territorial sea, of the year."""
+    from claimsmap.synthetic import loiter_track
+
+    track = loiter_track(
+        (123.476, 25.743),
+        5,
+        "2024-01-01",
+        10,
+        inside_days=range(0, 10, 2),
+        away=(124.5, 26.5),
+    )
+    path = tmp_path / "track.csv"
+    track.rename(columns={"vessel": "mmsi"}).to_csv(path, index=False)
+    zone = "jpn-senkaku-territorial-sea"
+    args = ("presence", str(path), "--zones", zone, "--vessel", "mmsi")
+    proc = run(*args, "--start", "2024-01-01", "--end", "2024-12-31")
+    assert f"{zone}: 5 of 366 days, 1 vessel" in proc.stdout
+    assert "positions" not in proc.stderr  # no progress bar into a pipe
+    data = json.loads(run(*args, "--format", "json").stdout)
+    assert data["schema"] == "claimsmap.presence/1" and data["periods_total"] == 10
+    assert data["rows"] == [{"zone": zone, "periods": 5, "of": 10, "vessels": 1}]
+    visits = run(*args, "--table", "visits", "--format", "csv").stdout.splitlines()
+    assert len(visits) == 1 + 5 and visits[0].startswith("vessel,zone,entry,exit")
+    assert_one_line_error(run("presence", str(path), check=False), "no column 'vessel'")
+    assert_one_line_error(
+        run(*args, "--by", "hour", "--max-gap", "soon", check=False), "max_gap='soon'"
+    )
+
+
+def test_synthetic_ais_writes_a_file_presence_reads(tmp_path):
+    out = tmp_path / "ais.parquet"
+    proc = run("synthetic-ais", "-o", str(out), "--vessels", "5", "--days", "2")
+    assert "synthetic positions of 5 vessels" in proc.stderr and out.exists()
+    assert "positions" in run("presence", str(out)).stdout
+    bad = run("synthetic-ais", "-o", str(tmp_path / "ais.txt"), check=False)
+    assert_one_line_error(bad, "give a .csv or .parquet file name")

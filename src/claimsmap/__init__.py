@@ -32,6 +32,7 @@ from claimsmap.locate import locate
 from claimsmap.maps import Map
 from claimsmap.maritime import feature_zones, median_line, zones
 from claimsmap.overlaps import overlaps
+from claimsmap.presence import presence
 from claimsmap.queries import at, distances, within
 
 try:
@@ -65,6 +66,7 @@ __all__ = [
     "locate",
     "median_line",
     "overlaps",
+    "presence",
     "present",
     "range_ring",
     "read_file",

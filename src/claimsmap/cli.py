@@ -304,6 +304,92 @@ def _cmd_within(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_presence(args: argparse.Namespace) -> None:
+    from claimsmap.presence import presence
+
+    result = presence(
+        args.file,
+        args.zones or None,
+        by=args.by,
+        tz=args.tz,
+        max_gap=args.max_gap,
+        vessel=args.vessel,
+        time=args.time,
+        columns=(args.lon, args.lat),
+        start=args.start,
+        end=args.end,
+        chunk_rows=args.chunk_rows,
+    )
+    table = {
+        "total": result.total,
+        "vessels": result.by_vessel,
+        "periods": result.periods,
+        "visits": result.visits,
+        "gaps": result.gaps,
+    }[args.table]
+    if args.table == "total" and not args.all_zones:
+        table = table[table.periods > 0]
+    if args.format == "json":
+        records = table.astype(
+            {
+                c: str
+                for c in table.columns
+                if str(table[c].dtype).startswith("datetime")
+            }
+        )
+        _print_json(
+            {
+                "schema": "claimsmap.presence/1",
+                "table": args.table,
+                "by": result.by,
+                "tz": result.tz,
+                "start": result.start.isoformat(),
+                "end": result.end.isoformat(),
+                "periods_total": result.periods_total,
+                "positions": result.positions,
+                "rows": records.to_dict("records"),
+            }
+        )
+    elif args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    elif args.table == "total":
+        unit = f"{result.by}s"
+        print(
+            f"{result.positions:,} positions, {result.start:%Y-%m-%d %H:%M} to "
+            f"{result.end:%Y-%m-%d %H:%M} UTC; {unit} in {result.tz}"
+        )
+        lines = result.summary().splitlines()
+        shown = set(table.zone.astype(str))
+        print("\n".join(line for line in lines if line.split(":")[0] in shown))
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+
+
+def _cmd_synthetic(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from claimsmap.errors import ClaimsmapError
+    from claimsmap.io import atomic_path
+    from claimsmap.synthetic import synthetic_ais
+
+    table = synthetic_ais(
+        args.vessels, args.start, args.days, interval_s=args.interval, seed=args.seed
+    )
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ClaimsmapError(f"{out}: give a .csv or .parquet file name")
+    with atomic_path(out) as tmp:
+        if suffix == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_parquet(tmp, index=False)
+    print(
+        f"wrote {out}: {len(table):,} synthetic positions of {args.vessels} vessels",
+        file=sys.stderr,
+    )
+
+
 def _cmd_export(args: argparse.Namespace) -> None:
     from claimsmap.catalog import load, resolve_layer
     from claimsmap.io import export
@@ -454,6 +540,58 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "csv", "geojson"], default="text"
     )
     p.set_defaults(func=_cmd_within)
+
+    p = sub.add_parser(
+        "presence",
+        help="days (or hours) vessels spent in zones, from a file of positions",
+        description="Count the days (or hours) each vessel was present in each "
+        "zone, from a CSV, Parquet or GeoParquet file of positions read in "
+        "chunks. A vessel is present over each visit (consecutive positions "
+        "inside, at most --max-gap apart); longer silences are gaps.",
+    )
+    p.add_argument("file", help="positions: .csv, .parquet or .geoparquet")
+    p.add_argument(
+        "--zones",
+        action="append",
+        metavar="LAYER",
+        help="a layer of areas (repeatable); default every atlas zone",
+    )
+    p.add_argument("--by", choices=["day", "hour"], default="day")
+    p.add_argument("--tz", default="UTC", help="the days' time zone, e.g. Asia/Tokyo")
+    p.add_argument("--max-gap", default="6h", help="longest silence inside (6h)")
+    p.add_argument("--start", help="analysis start (default: first position)")
+    p.add_argument("--end", help="analysis end (default: last position)")
+    p.add_argument("--vessel", default="vessel", help="vessel id column")
+    p.add_argument("--time", default="time", help="time column")
+    p.add_argument("--lon", default="lon", help="longitude column")
+    p.add_argument("--lat", default="lat", help="latitude column")
+    p.add_argument("--chunk-rows", type=int, default=1_000_000)
+    p.add_argument(
+        "--table",
+        choices=["total", "vessels", "periods", "visits", "gaps"],
+        default="total",
+        help="what to print (default: per zone, periods present of the total)",
+    )
+    p.add_argument(
+        "--all-zones", action="store_true", help="list zones no vessel entered too"
+    )
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.set_defaults(func=_cmd_presence)
+
+    p = sub.add_parser(
+        "synthetic-ais",
+        help="write a file of synthetic (made-up) AIS positions",
+        description="Generated vessel tracks for trying presence and locate: "
+        "merchant ships on geodesic legs between ports, patrols loitering near "
+        "features, transponder gaps. Not observations; vessel ids start 999.",
+    )
+    p.add_argument("-o", "--output", required=True, help="a .csv or .parquet file")
+    p.add_argument("--vessels", type=int, default=50)
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--start", default="2024-01-01")
+    p.add_argument("--interval", type=float, default=600.0, help="seconds")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_synthetic)
 
     p = sub.add_parser(
         "export",

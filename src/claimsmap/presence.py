@@ -1,0 +1,666 @@
+"""Vessel presence in zones: days (or hours) present, visits, and gaps in tracks.
+
+A *visit* is a run of a vessel's consecutive positions inside one zone, each
+within ``max_gap`` of the one before. A vessel is present in a zone over the
+whole span of each visit, from its first position to its last, so every day
+(or hour) that span touches counts; a stretch of silence longer than
+``max_gap`` ends a visit and is reported as a *gap*, never counted as
+presence. Zones are tested exactly (:mod:`claimsmap.locate`).
+
+Positions are read in chunks, so files larger than memory can be counted:
+each chunk is located and reduced to visits, and visits cut by a chunk
+boundary are joined at the end. A vessel's positions must not go back in time
+from one chunk to the next (a file sorted by time, or by vessel then time, is
+fine).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+
+from claimsmap.catalog import load, present
+from claimsmap.errors import ClaimsmapError
+from claimsmap.locate import ZoneIndex, atlas_index, coordinates
+
+__all__ = ["PERIODS", "Presence", "iter_positions", "presence", "zone_index"]
+
+#: The periods presence can be counted in, and their pandas frequencies.
+PERIODS = {"day": "D", "hour": "h"}
+_STEP = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
+
+_NONE = np.iinfo(np.int64).min  # "no time" in int64 nanoseconds
+
+
+def zone_index(zones: Any = None) -> ZoneIndex:
+    """A :class:`ZoneIndex` from a layer id or ids, a GeoDataFrame or an index.
+
+    ``None`` means every zone of the atlas. A layer's features keep their
+    ``id`` as the zone's name.
+    """
+    if zones is None:
+        return atlas_index()
+    if isinstance(zones, ZoneIndex):
+        return zones
+    if isinstance(zones, str):
+        zones = [zones]
+    if isinstance(zones, list | tuple):
+        frames = []
+        for layer in zones:
+            frame = present(load(layer))
+            frames.append(frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])])
+        zones = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+        if zones.empty:
+            raise ClaimsmapError(
+                f"layer {', '.join(map(str, frames))} has no polygons: "
+                "give a layer of areas (claims, zones, ADIZs, exercise areas)"
+            )
+    if not isinstance(zones, gpd.GeoDataFrame):
+        raise ClaimsmapError(
+            f"zones of type {type(zones).__name__}: give layer ids, a GeoDataFrame "
+            "or a ZoneIndex"
+        )
+    return ZoneIndex.build(zones)
+
+
+def iter_positions(
+    path: str | os.PathLike[str],
+    *,
+    columns: tuple[str, str] = ("lon", "lat"),
+    vessel: str = "vessel",
+    time: str = "time",
+    chunk_rows: int = 1_000_000,
+) -> Iterator[pd.DataFrame]:
+    """Read a CSV, Parquet or GeoParquet file of positions in chunks.
+
+    Only the vessel, time and coordinate columns are read (for GeoParquet,
+    the point geometry when the coordinate columns are absent). Each chunk is
+    a DataFrame with columns ``vessel``, ``time``, ``lon``, ``lat``.
+    """
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if not path.exists():
+        raise ClaimsmapError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    wanted = [vessel, time, *columns]
+    if suffix == ".csv":
+        with open(path, "rb") as f:
+            header = f.readline().decode("utf-8-sig").strip().split(",")
+        names = [h.strip().strip('"') for h in header]
+        _check_columns(path, names, wanted)
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 26),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted,
+                column_types={time: pa.string()},
+            ),
+        )
+        for batch in reader:
+            yield from _split(_frame(batch, path, columns, vessel, time), chunk_rows)
+    elif suffix in (".parquet", ".geoparquet", ".pq"):
+        file = pq.ParquetFile(path)
+        names = file.schema_arrow.names
+        geometry = None
+        if not all(c in names for c in columns) and "geometry" in names:
+            geometry = "geometry"
+            _check_columns(path, names, [vessel, time, geometry])
+            read = [vessel, time, geometry]
+        else:
+            _check_columns(path, names, wanted)
+            read = wanted
+        for batch in file.iter_batches(batch_size=chunk_rows, columns=read):
+            if geometry:
+                geom = shapely.from_wkb(
+                    batch.column(geometry).to_numpy(zero_copy_only=False)
+                )
+                batch = pa.RecordBatch.from_pydict(
+                    {
+                        vessel: batch.column(vessel),
+                        time: batch.column(time),
+                        columns[0]: shapely.get_x(geom),
+                        columns[1]: shapely.get_y(geom),
+                    }
+                )
+            yield _frame(batch, path, columns, vessel, time)
+    else:
+        raise ClaimsmapError(
+            f"{path}: unknown format {suffix!r}; "
+            "give a .csv, .parquet or .geoparquet file"
+        )
+
+
+def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise ClaimsmapError(
+            f"{path}: no column {missing[0]!r} (columns: {', '.join(names)}); "
+            "name the columns with --vessel, --time and --lon/--lat"
+        )
+
+
+def _frame(
+    batch: pa.RecordBatch, path: Path, columns: tuple[str, str], vessel: str, time: str
+) -> pd.DataFrame:
+    frame = batch.to_pandas()
+    return pd.DataFrame(
+        {
+            "vessel": frame[vessel].to_numpy(),
+            "time": frame[time].to_numpy(),
+            "lon": pd.to_numeric(frame[columns[0]], errors="coerce").to_numpy(),
+            "lat": pd.to_numeric(frame[columns[1]], errors="coerce").to_numpy(),
+        }
+    )
+
+
+def _split(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), rows):
+        yield frame.iloc[start : start + rows]
+
+
+def _to_ns(values: Any, where: str) -> np.ndarray:
+    """Times as int64 nanoseconds since 1970 UTC (naive times are taken as UTC)."""
+    try:
+        times = pd.to_datetime(pd.Series(values), utc=True, format="mixed")
+    except (ValueError, TypeError) as exc:
+        raise ClaimsmapError(
+            f"{where}: a time could not be read ({exc}); give ISO 8601 times"
+        ) from None
+    if times.isna().any():
+        row = int(np.argmax(times.isna().to_numpy()))
+        raise ClaimsmapError(f"{where}, row {row}: the time is missing")
+    return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+@dataclass
+class _Carry:
+    """What one chunk passes to the next: each vessel's last time and row count."""
+
+    last: dict[Any, int] = field(default_factory=dict)
+    seen: dict[Any, int] = field(default_factory=dict)
+
+
+class _Accumulator:
+    """Reduces chunks of positions to visits, gaps and the time range."""
+
+    def __init__(self, index: ZoneIndex, max_gap_ns: int) -> None:
+        self.index = index
+        self.max_gap = max_gap_ns
+        self.carry = _Carry()
+        self.visits: list[pd.DataFrame] = []
+        self.gaps: list[pd.DataFrame] = []
+        self.firsts: list[pd.DataFrame] = []
+        self.t_min, self.t_max = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+        self.positions = 0
+        self.chunks = 0
+
+    def add(
+        self, chunk: pd.DataFrame, columns: tuple[str, str], vessel: str, time: str
+    ) -> None:
+        where = f"chunk {self.chunks} of the positions"
+        self.chunks += 1
+        if len(chunk) == 0:
+            return
+        for name in (vessel, time):
+            if name not in chunk.columns:
+                raise ClaimsmapError(
+                    f"{where}: no column {name!r} (columns: "
+                    f"{', '.join(map(str, chunk.columns))}); name it with vessel=/time="
+                )
+        lon, lat = coordinates(chunk, columns)
+        t = _to_ns(chunk[time].to_numpy(), where)
+        codes, vessels = pd.factorize(chunk[vessel].to_numpy(), use_na_sentinel=True)
+        if (codes < 0).any():
+            raise ClaimsmapError(
+                f"{where}, row {int(np.argmax(codes < 0))}: the vessel is missing"
+            )
+        order = np.lexsort((t, codes))
+        codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
+        n = len(t)
+        self.positions += n
+        self.t_min = min(self.t_min, int(t.min()))
+        self.t_max = max(self.t_max, int(t.max()))
+        first = np.ones(n, dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        starts = np.nonzero(first)[0]
+        ids = vessels[codes[starts]]
+        carried_last = np.array(
+            [self.carry.last.get(v, _NONE) for v in ids], dtype=np.int64
+        )
+        carried_seen = np.array(
+            [self.carry.seen.get(v, 0) for v in ids], dtype=np.int64
+        )
+        back = t[starts] < carried_last
+        if back.any():
+            v = ids[int(np.argmax(back))]
+            raise ClaimsmapError(
+                f"{where}: vessel {v}'s positions go back in time "
+                "from the chunk before; "
+                "sort the file by time (or by vessel, then time)"
+            )
+        prev = np.empty(n, dtype=np.int64)
+        prev[1:] = t[:-1]
+        prev[starts] = carried_last
+        run_start = np.repeat(starts, np.diff(np.append(starts, n)))
+        seq = (
+            np.arange(n)
+            - run_start
+            + np.repeat(carried_seen, np.diff(np.append(starts, n)))
+        )
+        vessel_of = vessels[codes]
+        # Gaps: consecutive positions of a vessel further apart than max_gap.
+        gap = (prev != _NONE) & (t - prev > self.max_gap)
+        if gap.any():
+            self.gaps.append(
+                pd.DataFrame(
+                    {"vessel": vessel_of[gap], "start": prev[gap], "end": t[gap]}
+                )
+            )
+        self.firsts.append(
+            pd.DataFrame({"vessel": ids, "seq": seq[starts], "time": t[starts]})
+        )
+        # Visits: runs of consecutive rows inside the same zone.
+        ptr, zone = self.index.memberships(lon, lat)
+        row = np.repeat(np.arange(n), np.diff(ptr))
+        by_zone = np.lexsort((row, zone))
+        row, zone = row[by_zone], zone[by_zone]
+        if len(row):
+            cont = np.zeros(len(row), dtype=bool)
+            cont[1:] = (
+                (zone[1:] == zone[:-1])
+                & (row[1:] == row[:-1] + 1)
+                & ~first[row[1:]]
+                & (t[row[1:]] - t[row[:-1]] <= self.max_gap)
+            )
+            begin = np.nonzero(~cont)[0]
+            end = np.append(begin[1:], len(row)) - 1
+            r0, r1 = row[begin], row[end]
+            after = r1 + 1
+            nxt = np.full(len(r1), _NONE, dtype=np.int64)
+            inside = after < n
+            inside[inside] &= ~first[after[inside]]
+            nxt[inside] = t[after[inside]]
+            self.visits.append(
+                pd.DataFrame(
+                    {
+                        "vessel": vessel_of[r0],
+                        "zone": zone[begin],
+                        "entry": t[r0],
+                        "exit": t[r1],
+                        "positions": end - begin + 1,
+                        "first_seq": seq[r0],
+                        "last_seq": seq[r1],
+                        "before": prev[r0],
+                        "after": nxt,
+                    }
+                )
+            )
+        ends = np.append(starts[1:], n) - 1
+        for v, last, count in zip(ids, t[ends], seq[ends] + 1, strict=True):
+            self.carry.last[v] = int(last)
+            self.carry.seen[v] = int(count)
+
+    def state(self) -> dict[str, Any]:
+        """What was gathered, without the index: small enough to send back."""
+        return {
+            "visits": self.visits,
+            "gaps": self.gaps,
+            "firsts": self.firsts,
+            "t_min": self.t_min,
+            "t_max": self.t_max,
+            "positions": self.positions,
+        }
+
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Take in the :meth:`state` of an accumulator that saw other vessels."""
+        self.visits += state["visits"]
+        self.gaps += state["gaps"]
+        self.firsts += state["firsts"]
+        self.t_min = min(self.t_min, state["t_min"])
+        self.t_max = max(self.t_max, state["t_max"])
+        self.positions += state["positions"]
+
+    def finish(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Join visits cut by chunk boundaries; fill in the times after them."""
+        if not self.visits:
+            visits = pd.DataFrame(
+                {
+                    c: pd.Series(dtype="int64")
+                    for c in (
+                        "zone",
+                        "entry",
+                        "exit",
+                        "positions",
+                        "first_seq",
+                        "last_seq",
+                        "before",
+                        "after",
+                    )
+                }
+            )
+            visits.insert(0, "vessel", pd.Series(dtype=object))
+        else:
+            visits = pd.concat(self.visits, ignore_index=True)
+        visits = visits.sort_values(["vessel", "zone", "first_seq"], kind="stable")
+        visits = visits.reset_index(drop=True)
+        same = (
+            (visits.vessel.to_numpy()[1:] == visits.vessel.to_numpy()[:-1])
+            & (visits.zone.to_numpy()[1:] == visits.zone.to_numpy()[:-1])
+            & (visits.first_seq.to_numpy()[1:] == visits.last_seq.to_numpy()[:-1] + 1)
+            & (
+                visits.entry.to_numpy()[1:] - visits.exit.to_numpy()[:-1]
+                <= self.max_gap
+            )
+        )
+        group = (
+            np.cumsum(np.concatenate([[True], ~same]))
+            if len(visits)
+            else np.array([], int)
+        )
+        visits = (
+            visits.groupby(group, sort=False)
+            .agg(
+                vessel=("vessel", "first"),
+                zone=("zone", "first"),
+                entry=("entry", "min"),
+                exit=("exit", "max"),
+                positions=("positions", "sum"),
+                first_seq=("first_seq", "min"),
+                last_seq=("last_seq", "max"),
+                before=("before", "first"),
+                after=("after", "last"),
+            )
+            .reset_index(drop=True)
+        )
+        # A visit that ended a chunk learns the time of the vessel's next position.
+        if self.firsts and len(visits):
+            firsts = pd.concat(self.firsts, ignore_index=True)
+            at = pd.MultiIndex.from_arrays([firsts.vessel, firsts.seq])
+            pos = at.get_indexer(
+                pd.MultiIndex.from_arrays([visits.vessel, visits.last_seq + 1])
+            )
+            fill = (visits.after.to_numpy() == _NONE) & (pos >= 0)
+            after = visits.after.to_numpy().copy()
+            after[fill] = firsts.time.to_numpy()[pos[fill]]
+            visits["after"] = after
+        gaps = (
+            pd.concat(self.gaps, ignore_index=True)
+            if self.gaps
+            else pd.DataFrame({"vessel": [], "start": [], "end": []})
+        )
+        return visits, gaps
+
+
+def _stamp(ns: np.ndarray) -> pd.DatetimeIndex:
+    """UTC times from int64 nanoseconds (``_NONE`` is NaT)."""
+    values = np.asarray(ns, dtype=np.int64).view("datetime64[ns]")
+    return pd.DatetimeIndex(values).tz_localize("UTC")
+
+
+@dataclass
+class Presence:
+    """The presence of vessels in zones, as tables.
+
+    Attributes
+    ----------
+    periods : pandas.DataFrame
+        One row per zone, vessel and period (day or hour, local to ``tz``) in
+        which the vessel was present: ``zone``, ``vessel``, ``period``.
+    visits : pandas.DataFrame
+        ``vessel``, ``zone``, ``entry`` and ``exit`` (UTC times of the first
+        and last positions inside), ``positions``, ``before`` and ``after``
+        (the vessel's positions just before and after, NaT if none), and
+        ``entry_after_gap`` / ``exit_before_gap`` (True when that position is
+        more than ``max_gap`` away, or missing: the entry or exit was not seen).
+    gaps : pandas.DataFrame
+        ``vessel``, ``start``, ``end``, ``hours``: silences longer than
+        ``max_gap`` between two positions of a vessel.
+    """
+
+    periods: pd.DataFrame
+    visits: pd.DataFrame
+    gaps: pd.DataFrame
+    zones: list[str]
+    by: str
+    tz: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    positions: int
+
+    @property
+    def periods_total(self) -> int:
+        """How many periods the analysis covers, from ``start`` to ``end``."""
+        freq = PERIODS[self.by]
+        first = self.start.tz_convert(self.tz).tz_localize(None).floor(freq)
+        last = self.end.tz_convert(self.tz).tz_localize(None).floor(freq)
+        return (last - first) // _STEP[self.by] + 1
+
+    @property
+    def by_vessel(self) -> pd.DataFrame:
+        """Periods present per zone and vessel: ``zone``, ``vessel``, ``periods``."""
+        table = self.periods.groupby(["zone", "vessel"], observed=True).size()
+        return table.rename("periods").reset_index()
+
+    @property
+    def total(self) -> pd.DataFrame:
+        """Per zone: periods with any vessel present, of how many, and vessels seen.
+
+        Every zone appears, with zeros where no vessel came.
+        """
+        grouped = self.periods.groupby("zone", observed=False)
+        table = pd.DataFrame(
+            {
+                "periods": grouped["period"].nunique(),
+                "of": self.periods_total,
+                "vessels": grouped["vessel"].nunique(),
+            }
+        )
+        table.index.name = "zone"
+        return table.reset_index()
+
+    def summary(self) -> str:
+        """One line per zone: ``zone: 355 of 366 days, 3 vessels``."""
+        unit = f"{self.by}s"
+        lines = [
+            f"{row.zone}: {row.periods} of {row.of} {unit}, "
+            f"{row.vessels} vessel{'' if row.vessels == 1 else 's'}"
+            for row in self.total.itertuples()
+        ]
+        return "\n".join(lines)
+
+
+def presence(
+    positions: Any,
+    zones: Any = None,
+    *,
+    by: str = "day",
+    tz: str = "UTC",
+    max_gap: str | pd.Timedelta = "6h",
+    vessel: str = "vessel",
+    time: str = "time",
+    columns: tuple[str, str] = ("lon", "lat"),
+    start: Any = None,
+    end: Any = None,
+    chunk_rows: int = 1_000_000,
+    progress: bool | None = None,
+) -> Presence:
+    """Days (or hours) each vessel spent in each zone, with its visits and gaps.
+
+    Parameters
+    ----------
+    positions : DataFrame, pyarrow.Table, path, or iterable of DataFrames
+        Positions with a vessel id, a time (UTC unless it says otherwise)
+        and longitude/latitude columns; a CSV, Parquet or GeoParquet path is
+        read in chunks of ``chunk_rows``.
+    zones : layer id, list of layer ids, GeoDataFrame or ZoneIndex, optional
+        The zones; by default every zone of the atlas.
+    by : {"day", "hour"}
+        The period presence is counted in.
+    tz : str
+        The time zone the periods are days (or hours) of, e.g. ``"Asia/Tokyo"``.
+    max_gap : str or Timedelta
+        The longest silence over which a vessel that was inside is still
+        taken to be inside; longer silences are gaps.
+    vessel, time, columns :
+        Column names.
+    start, end : optional
+        The analysis range, for the count of periods ("355 of 366 days"); by
+        default the first and last position. A time without a zone is read
+        in ``tz``.
+    progress : bool, optional
+        A progress bar on standard error; by default when it is a terminal.
+
+    Returns
+    -------
+    Presence
+
+    Examples
+    --------
+    >>> from claimsmap.synthetic import loiter_track
+    >>> track = loiter_track((123.476, 25.743), 5, "2024-01-01", 5,
+    ...                      inside_days=[0, 1, 3], away=(124.5, 26.5))
+    >>> result = presence(track, "jpn-senkaku-territorial-sea")
+    >>> print(result.summary())
+    jpn-senkaku-territorial-sea: 3 of 5 days, 1 vessel
+    """
+    gap_ns = _options(by, tz, max_gap)
+    index = zone_index(zones)
+    acc = _Accumulator(index, gap_ns)
+    chunks: Iterable[Any]
+    if isinstance(positions, str | os.PathLike):
+        chunks = iter_positions(
+            positions, columns=columns, vessel=vessel, time=time, chunk_rows=chunk_rows
+        )
+        columns, vessel, time = ("lon", "lat"), "vessel", "time"
+    elif isinstance(positions, pa.Table):
+        chunks = (b.to_pandas() for b in positions.to_batches(max_chunksize=chunk_rows))
+    elif isinstance(positions, pd.DataFrame):
+        chunks = (
+            positions.iloc[i : i + chunk_rows]
+            for i in range(0, len(positions), chunk_rows)
+        )
+    elif isinstance(positions, Iterable):
+        chunks = positions
+    else:
+        raise ClaimsmapError(
+            f"positions of type {type(positions).__name__}: give a DataFrame, a "
+            "pyarrow Table, a file path or an iterable of DataFrames"
+        )
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" positions", unit_scale=True, file=sys.stderr)
+    for chunk in chunks:
+        acc.add(chunk, columns, vessel, time)
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    return _result(acc, by=by, tz=tz, start=start, end=end)
+
+
+def _options(by: str, tz: str, max_gap: str | pd.Timedelta) -> int:
+    """Check the period, time zone and max_gap; return max_gap in nanoseconds."""
+    if by not in PERIODS:
+        raise ClaimsmapError(f"by={by!r}: give one of {', '.join(PERIODS)}")
+    try:
+        gap_ns = int(pd.Timedelta(max_gap).value)
+        pd.Timestamp("2024-01-01", tz=tz)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ClaimsmapError(f"max_gap={max_gap!r} or tz={tz!r}: {exc}") from None
+    if gap_ns <= 0:
+        raise ClaimsmapError(
+            f"max_gap={max_gap!r}: give a positive duration such as '6h'"
+        )
+    return gap_ns
+
+
+def _result(acc: _Accumulator, *, by: str, tz: str, start: Any, end: Any) -> Presence:
+    """The tables of a :class:`Presence` from the visits and gaps gathered."""
+    index, gap_ns = acc.index, acc.max_gap
+    visits, gaps = acc.finish()
+    if acc.positions == 0:
+        raise ClaimsmapError("no positions: the input is empty")
+    t0 = pd.Timestamp(acc.t_min, tz="UTC") if start is None else _utc(start, tz)
+    t1 = pd.Timestamp(acc.t_max, tz="UTC") if end is None else _utc(end, tz)
+    freq = PERIODS[by]
+    ids = pd.Index(index.ids)
+    # Each visit covers every period from its entry's to its exit's.
+    entry = _stamp(visits.entry.to_numpy()).tz_convert(tz).tz_localize(None).floor(freq)
+    leave = _stamp(visits.exit.to_numpy()).tz_convert(tz).tz_localize(None).floor(freq)
+    step = _STEP[by]
+    count = np.asarray((leave - entry) // step, dtype=np.int64) + 1
+    rep = np.repeat(np.arange(len(visits)), count)
+    offset = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+    periods = pd.DataFrame(
+        {
+            "zone": pd.Categorical.from_codes(
+                visits.zone.to_numpy()[rep], categories=ids
+            ),
+            "vessel": visits.vessel.to_numpy()[rep],
+            "period": entry[rep] + offset * step,
+        }
+    ).drop_duplicates(ignore_index=True)
+    periods = periods.sort_values(["zone", "vessel", "period"], ignore_index=True)
+    before = _stamp(visits.before.to_numpy())
+    after = _stamp(visits.after.to_numpy())
+    entry_t, exit_t = _stamp(visits.entry.to_numpy()), _stamp(visits.exit.to_numpy())
+    table = pd.DataFrame(
+        {
+            "vessel": visits.vessel.to_numpy(),
+            "zone": pd.Categorical.from_codes(visits.zone.to_numpy(), categories=ids),
+            "entry": entry_t,
+            "exit": exit_t,
+            "positions": visits.positions.to_numpy(),
+            "before": before,
+            "after": after,
+            "entry_after_gap": np.asarray(
+                before.isna() | (entry_t - before > pd.Timedelta(gap_ns))
+            ),
+            "exit_before_gap": np.asarray(
+                after.isna() | (after - exit_t > pd.Timedelta(gap_ns))
+            ),
+        }
+    ).sort_values(["vessel", "entry", "zone"], ignore_index=True)
+    gap_table = pd.DataFrame(
+        {
+            "vessel": gaps.vessel.to_numpy(),
+            "start": _stamp(gaps.start.to_numpy()),
+            "end": _stamp(gaps.end.to_numpy()),
+        }
+    )
+    gap_table["hours"] = (gap_table.end - gap_table.start).dt.total_seconds() / 3600
+    gap_table = gap_table.sort_values(["vessel", "start"], ignore_index=True)
+    return Presence(
+        periods=periods,
+        visits=table,
+        gaps=gap_table,
+        zones=list(index.ids),
+        by=by,
+        tz=tz,
+        start=t0,
+        end=t1,
+        positions=acc.positions,
+    )
+
+
+def _utc(value: Any, tz: str) -> pd.Timestamp:
+    """A time as UTC; a time (or date) without a zone is read in ``tz``."""
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp.tz_convert("UTC")

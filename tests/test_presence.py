@@ -1,0 +1,236 @@
+"""Presence: days in zones known by construction, and a slow reference that agrees."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import shapely
+
+import claimsmap as cm
+from claimsmap.locate import atlas_zones
+from claimsmap.presence import presence
+from claimsmap.synthetic import loiter_track, synthetic_ais, transit_track
+
+UOTSURI = (123.476, 25.743)
+AWAY = (124.5, 26.5)  # over 50 nm from every Senkaku island
+TS = "jpn-senkaku-territorial-sea"
+
+
+def days(result, zone=TS):
+    rows = result.periods[result.periods.zone == zone]
+    return sorted(p.strftime("%Y-%m-%d") for p in rows.period)
+
+
+def test_days_inside_are_the_days_built_in():
+    track = loiter_track(
+        UOTSURI, 5, "2024-03-01", 8, inside_days=[0, 1, 3, 6], away=AWAY, seed=4
+    )
+    result = presence(track, TS)
+    assert days(result) == ["2024-03-01", "2024-03-02", "2024-03-04", "2024-03-07"]
+    total = result.total.set_index("zone").loc[TS]
+    assert (total.periods, total.of, total.vessels) == (4, 8, 1)
+    assert result.summary() == f"{TS}: 4 of 8 days, 1 vessel"
+    # Three visits, each entered at midnight and left at the last position of a day.
+    visits = result.visits
+    assert len(visits) == 3
+    assert list(visits.entry.dt.strftime("%d %H:%M")) == [
+        "01 00:00",
+        "04 00:00",
+        "07 00:00",
+    ]
+    assert list(visits.exit.dt.strftime("%d %H:%M")) == [
+        "02 23:50",
+        "04 23:50",
+        "07 23:50",
+    ]
+    assert list(visits.positions) == [288, 144, 144]
+
+
+def test_a_stated_range_counts_every_day_of_it():
+    track = loiter_track(UOTSURI, 5, "2024-01-01", 3, seed=1)
+    result = presence(track, TS, start="2024-01-01", end="2024-12-31")
+    total = result.total.set_index("zone").loc[TS]
+    assert (total.periods, total.of) == (3, 366)
+
+
+def test_days_are_counted_in_the_time_zone_asked_for():
+    """Inside all of 1 January UTC, which is 1 and 2 January in Tokyo."""
+    track = loiter_track(UOTSURI, 5, "2024-01-01", 2, inside_days=[0], away=AWAY)
+    assert days(presence(track, TS)) == ["2024-01-01"]
+    assert days(presence(track, TS, tz="Asia/Tokyo")) == ["2024-01-01", "2024-01-02"]
+
+
+def test_hours_inside():
+    track = loiter_track(UOTSURI, 5, "2024-01-01", 2, inside_days=[1], away=AWAY)
+    result = presence(track, TS, by="hour")
+    hours = result.periods[result.periods.zone == TS].period
+    assert len(hours) == 24
+    assert hours.min() == pd.Timestamp("2024-01-02 00:00")
+    assert result.summary().startswith(f"{TS}: 24 of 48 hours")
+
+
+def test_a_silent_day_is_a_gap_not_presence():
+    track = loiter_track(UOTSURI, 5, "2024-01-01", 5, seed=2)
+    silent = (track.time >= "2024-01-03") & (track.time < "2024-01-04")
+    track = track[~silent]
+    result = presence(track, TS)
+    assert days(result) == ["2024-01-01", "2024-01-02", "2024-01-04", "2024-01-05"]
+    assert len(result.gaps) == 1
+    gap = result.gaps.iloc[0]
+    assert gap.hours == pytest.approx(24 + 1 / 6)
+    assert list(result.visits.exit_before_gap) == [True, True]  # the gap, then the end
+    assert list(result.visits.entry_after_gap) == [
+        True,
+        True,
+    ]  # the start, then the gap
+    # A longer max_gap bridges the silence: the vessel is taken to be inside.
+    bridged = presence(track, TS, max_gap="30h")
+    assert len(days(bridged)) == 5 and len(bridged.visits) == 1 and bridged.gaps.empty
+
+
+def test_entries_and_exits_of_a_transit():
+    """A ship sailing west to east through the Senkaku territorial sea."""
+    track = transit_track([(122.8, 25.74), (124.2, 25.74)], "2024-05-01 06:00", 12)
+    result = presence(track, TS)
+    visit = result.visits[result.visits.zone == TS].iloc[0]
+    inside = shapely.covers(
+        atlas_zones().set_index("id").geometry[TS], shapely.points(track.lon, track.lat)
+    )
+    times = track.time[inside]
+    assert visit.entry == times.min() and visit.exit == times.max()
+    assert visit.positions == inside.sum()
+    assert not visit.entry_after_gap and not visit.exit_before_gap
+    assert visit.before == track.time[np.argmax(inside) - 1]
+
+
+def slow_presence(positions, zones, max_gap):
+    """The same rules written plainly, position by position."""
+    geoms = dict(zip(zones["id"], zones.geometry, strict=True))
+    found = set()
+    visits = []
+    gap = pd.Timedelta(max_gap)
+    for vessel, track in positions.sort_values("time").groupby("vessel"):
+        pts = shapely.points(track.lon, track.lat)
+        times = list(track.time)
+        for zone, geom in geoms.items():
+            inside = shapely.covers(geom, pts)
+            run = None
+            for i, t in enumerate(times):
+                if inside[i] and run is not None and t - times[i - 1] <= gap:
+                    run[1] = t
+                elif inside[i]:
+                    if run:
+                        visits.append((vessel, zone, run[0], run[1]))
+                    run = [t, t]
+                else:
+                    if run:
+                        visits.append((vessel, zone, run[0], run[1]))
+                    run = None
+            if run:
+                visits.append((vessel, zone, run[0], run[1]))
+    for vessel, zone, entry, leave in visits:
+        for day in pd.date_range(entry.normalize(), leave.normalize(), freq="D"):
+            found.add((zone, vessel, day.tz_localize(None)))
+    return found, sorted(visits)
+
+
+@pytest.fixture(scope="module")
+def ais():
+    return synthetic_ais(
+        vessels=24, start="2024-02-01", days=3, patrol_share=0.5, seed=5
+    )
+
+
+def test_synthetic_ais_agrees_with_the_slow_reference(ais):
+    zones = atlas_zones()
+    result = presence(ais, zones)
+    got = {
+        (str(z), int(v), p)
+        for z, v, p in zip(
+            result.periods.zone,
+            result.periods.vessel,
+            result.periods.period,
+            strict=True,
+        )
+    }
+    want, visits = slow_presence(ais, zones, "6h")
+    assert got == want
+    assert len(got) > 20  # the patrols and transits do enter zones
+    mine = sorted(
+        zip(
+            result.visits.vessel,
+            result.visits.zone.astype(str),
+            result.visits.entry,
+            result.visits.exit,
+            strict=True,
+        )
+    )
+    assert mine == visits
+
+
+def same(a, b):
+    assert a.periods.equals(b.periods)
+    assert a.visits.equals(b.visits)
+    assert a.gaps.equals(b.gaps)
+
+
+def test_chunks_and_files_give_the_same_answer(ais, tmp_path):
+    whole = presence(ais)
+    same(whole, presence(ais, chunk_rows=997))
+    same(whole, presence(iter([ais.iloc[:5000], ais.iloc[5000:]])))
+    same(whole, presence(pa.Table.from_pandas(ais), chunk_rows=4096))
+    csv = tmp_path / "ais.csv"
+    ais.to_csv(csv, index=False)
+    same(whole, presence(csv, chunk_rows=3000))
+    parquet = tmp_path / "ais.parquet"
+    ais.to_parquet(parquet)
+    same(whole, presence(parquet, chunk_rows=3000))
+    geo = gpd.GeoDataFrame(
+        ais[["vessel", "time"]], geometry=gpd.points_from_xy(ais.lon, ais.lat), crs=4326
+    )
+    geoparquet = tmp_path / "ais.geoparquet"
+    geo.to_parquet(geoparquet)
+    same(whole, presence(geoparquet, chunk_rows=3000))
+    # Sorted by vessel instead of by time: the same again.
+    by_vessel = ais.sort_values(["vessel", "time"])
+    same(whole, presence(by_vessel, chunk_rows=1000))
+
+
+def test_bad_input_says_what_to_do(ais, tmp_path):
+    with pytest.raises(cm.ClaimsmapError, match="by='week'"):
+        presence(ais, by="week")
+    with pytest.raises(cm.ClaimsmapError, match="max_gap"):
+        presence(ais, max_gap="-1h")
+    with pytest.raises(cm.ClaimsmapError, match="tz='Mars/Olympus'"):
+        presence(ais, tz="Mars/Olympus")
+    backwards = pd.concat([ais.iloc[5000:], ais.iloc[:5000]])
+    with pytest.raises(cm.ClaimsmapError, match=r"back in time.*sort the file"):
+        presence(iter([backwards.iloc[:5000], backwards.iloc[5000:]]))
+    with pytest.raises(cm.ClaimsmapError, match="no column 'mmsi'"):
+        presence(ais, vessel="mmsi")
+    broken = ais.head(10).astype({"time": object})
+    broken.loc[3, "time"] = None
+    with pytest.raises(cm.ClaimsmapError, match="row 3: the time is missing"):
+        presence(broken)
+    csv = tmp_path / "ais.csv"
+    ais.rename(columns={"lon": "x"}).to_csv(csv, index=False)
+    with pytest.raises(cm.ClaimsmapError, match=r"ais.csv: no column 'lon'"):
+        presence(csv)
+    text = tmp_path / "a.txt"
+    text.write_text("vessel,time,lon,lat\n")
+    with pytest.raises(cm.ClaimsmapError, match=r"unknown format '\.txt'"):
+        presence(text)
+    with pytest.raises(cm.UnknownLayerError):
+        presence(ais, "no-such-layer")
+    with pytest.raises(cm.ClaimsmapError, match="no polygons"):
+        presence(ais, "bases")
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(ais, capsys):
+    presence(ais.head(500), TS)
+    assert "positions" not in capsys.readouterr().err
+    presence(ais.head(500), TS, progress=True)
+    assert "500 positions" in capsys.readouterr().err
