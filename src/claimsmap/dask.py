@@ -1,0 +1,136 @@
+"""Locate and presence on Dask DataFrames, for position tables past one machine.
+
+Install with ``pip install 'claimsmap[dask]'``. The functions take a Dask
+DataFrame (or a dask-geopandas GeoDataFrame) of positions and give the same
+answers as :func:`claimsmap.locate` and :func:`claimsmap.presence` on the
+whole table at once; they run on whatever scheduler is active, such as a
+``dask.distributed`` cluster::
+
+    from dask.distributed import Client
+    import dask.dataframe as dd
+    import claimsmap.dask as cmd
+
+    client = Client("tcp://scheduler:8786")           # or Client(LocalCluster())
+    ais = dd.read_parquet("s3://bucket/ais/*.parquet")
+    result = cmd.presence(ais, "jpn-senkaku-territorial-sea", tz="Asia/Tokyo")
+    print(result.summary())
+
+The zone index is built once, on the client, and shipped to the workers as a
+single object of the task graph. :func:`presence` shuffles the positions so
+that each partition holds every position of its vessels, reduces each
+partition to visits and gaps on the workers, and joins the (small) results on
+the client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from claimsmap.errors import ClaimsmapError
+from claimsmap.locate import ZoneIndex, coordinates
+from claimsmap.presence import Presence, _Accumulator, _options, _result, zone_index
+
+try:
+    import dask
+    import dask.dataframe as dd
+except ImportError as exc:  # pragma: no cover - depends on the install
+    raise ImportError(
+        "claimsmap.dask needs Dask: pip install 'claimsmap[dask]'"
+    ) from exc
+
+__all__ = ["locate", "presence"]
+
+
+def _dataframe(frame: Any) -> dd.DataFrame:
+    if not isinstance(frame, dd.DataFrame):
+        raise ClaimsmapError(
+            f"positions of type {type(frame).__name__}: give a Dask DataFrame "
+            "(dask.dataframe.from_pandas, read_parquet, read_csv)"
+        )
+    return frame
+
+
+def _locate_part(
+    frame: pd.DataFrame, index: ZoneIndex, columns: tuple[str, str]
+) -> pd.DataFrame:
+    table = index.locate(*coordinates(frame, columns))
+    table["point"] = frame.index.to_numpy()[table["point"].to_numpy()]
+    return table
+
+
+def locate(
+    positions: Any, zones: Any = None, *, columns: tuple[str, str] = ("lon", "lat")
+) -> dd.DataFrame:
+    """The zones holding each position, as a lazy Dask DataFrame.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        ``point`` (the position's index label) and ``zone`` (categorical id),
+        one row per membership, as :func:`claimsmap.locate` gives them.
+    """
+    ddf = _dataframe(positions)
+    index = zone_index(zones)
+    meta = pd.DataFrame(
+        {
+            "point": pd.Series(dtype=ddf.index.dtype),
+            "zone": pd.Categorical([], categories=index.ids),
+        }
+    )
+    shared = dask.delayed(index, pure=True, traverse=False)
+    return ddf.map_partitions(_locate_part, shared, columns, meta=meta)
+
+
+def _reduce_part(
+    frame: pd.DataFrame,
+    index: ZoneIndex,
+    gap_ns: int,
+    columns: tuple[str, str],
+    vessel: str,
+    time: str,
+) -> dict[str, Any]:
+    acc = _Accumulator(index, gap_ns)
+    acc.add(frame, columns, vessel, time)
+    return acc.state()
+
+
+def presence(
+    positions: Any,
+    zones: Any = None,
+    *,
+    by: str = "day",
+    tz: str = "UTC",
+    max_gap: str | pd.Timedelta = "6h",
+    vessel: str = "vessel",
+    time: str = "time",
+    columns: tuple[str, str] = ("lon", "lat"),
+    start: Any = None,
+    end: Any = None,
+) -> Presence:
+    """:func:`claimsmap.presence` on a Dask DataFrame: the same tables, computed.
+
+    The positions are shuffled by ``vessel`` so that each partition holds all
+    of its vessels' positions; each partition is then reduced on a worker.
+    """
+    ddf = _dataframe(positions)
+    missing = [c for c in (vessel, time) if c not in ddf.columns]
+    if missing:
+        raise ClaimsmapError(
+            f"positions have no column {missing[0]!r} "
+            f"(columns: {', '.join(map(str, ddf.columns))}); name it with vessel=/time="
+        )
+    gap_ns = _options(by, tz, max_gap)
+    index = zone_index(zones)
+    shared = dask.delayed(index, pure=True, traverse=False)
+    grouped = ddf.shuffle(on=vessel)
+    parts = [
+        dask.delayed(_reduce_part)(part, shared, gap_ns, columns, vessel, time)
+        for part in grouped.to_delayed()
+    ]
+    reduced = dask.compute(*parts)
+    total = _Accumulator(index, gap_ns)
+    for state in reduced:
+        total.absorb(state)
+    return _result(total, by=by, tz=tz, start=start, end=end)

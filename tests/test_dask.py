@@ -1,0 +1,64 @@
+"""The Dask path on a real LocalCluster: the same answers as one machine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import claimsmap as cm
+from claimsmap.synthetic import synthetic_ais
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("dask.distributed")
+cmd = pytest.importorskip("claimsmap.dask")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def ais():
+    return synthetic_ais(vessels=30, start="2024-03-01", days=4, seed=8)
+
+
+def test_locate_on_the_cluster_is_locate_on_one_machine(client, ais):
+    ddf = dd.from_pandas(ais, npartitions=5)
+    lazy = cmd.locate(ddf)
+    assert len(client.scheduler_info()["workers"]) == 2
+    distributed_table = lazy.compute().sort_values(["point", "zone"], ignore_index=True)
+    local = cm.locate(ais).sort_values(["point", "zone"], ignore_index=True)
+    assert len(local) > 1000
+    assert np.array_equal(distributed_table.point.to_numpy(), local.point.to_numpy())
+    assert list(distributed_table.zone.astype(str)) == list(local.zone.astype(str))
+
+
+def test_presence_on_the_cluster_is_presence_on_one_machine(client, ais):
+    ddf = dd.from_pandas(ais, npartitions=6)
+    for kwargs in ({}, {"by": "hour", "tz": "Asia/Tokyo", "max_gap": "2h"}):
+        far = cmd.presence(ddf, **kwargs)
+        near = cm.presence(ais, **kwargs)
+        assert far.periods.equals(near.periods)
+        assert far.visits.equals(near.visits)
+        assert far.gaps.equals(near.gaps)
+        assert far.summary() == near.summary()
+    assert len(near.visits) > 50 and len(near.gaps) > 0
+
+
+def test_presence_of_chosen_zones_and_errors(client, ais):
+    ddf = dd.from_pandas(ais, npartitions=3)
+    zone = "jpn-senkaku-territorial-sea"
+    far = cmd.presence(ddf, zone, start="2024-03-01", end="2024-03-31")
+    near = cm.presence(ais, zone, start="2024-03-01", end="2024-03-31")
+    assert far.summary() == near.summary() and "of 31 days" in far.summary()
+    with pytest.raises(cm.ClaimsmapError, match="no column 'mmsi'"):
+        cmd.presence(ddf, vessel="mmsi")
+    with pytest.raises(cm.ClaimsmapError, match="give a Dask DataFrame"):
+        cmd.presence(pd.DataFrame(ais))
