@@ -230,6 +230,10 @@ def test_presence_from_a_file_of_positions(tmp_path):
     data = json.loads(run(*args, "--format", "json").stdout)
     assert data["schema"] == "claimsmap.presence/1" and data["periods_total"] == 10
     assert data["rows"] == [{"zone": zone, "periods": 5, "of": 10, "vessels": 1}]
+    data = json.loads(run(*args, "--table", "visits", "--format", "json").stdout)
+    first = data["rows"][0]
+    assert first["entry"] == "2024-01-01T00:00:00+00:00" and first["before"] is None
+    assert first["after"].startswith("2024-01-02T") and first["entry_after_gap"]
     visits = run(*args, "--table", "visits", "--format", "csv").stdout.splitlines()
     assert len(visits) == 1 + 5 and visits[0].startswith("vessel,zone,entry,exit")
     assert_one_line_error(run("presence", str(path), check=False), "no column 'vessel'")
@@ -245,3 +249,41 @@ def test_synthetic_ais_writes_a_file_presence_reads(tmp_path):
     assert "positions" in run("presence", str(out)).stdout
     bad = run("synthetic-ais", "-o", str(tmp_path / "ais.txt"), check=False)
     assert_one_line_error(bad, "give a .csv or .parquet file name")
+
+
+def test_presence_progress_bar_on_a_terminal(tmp_path):
+    """A real pseudo-terminal on stderr: the bar shows, and reaches every row."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    from claimsmap.synthetic import synthetic_ais
+
+    path = tmp_path / "ais.parquet"
+    table = synthetic_ais(vessels=3, days=1)
+    table.to_parquet(path)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimsmap", "presence", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=120,
+        check=True,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    n = len(table)
+    assert b"100%" in shown and f"{n}/{n}".encode() in shown
+    assert b"positions" in proc.stdout

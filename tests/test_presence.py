@@ -233,4 +233,45 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(ais, capsys):
     presence(ais.head(500), TS)
     assert "positions" not in capsys.readouterr().err
     presence(ais.head(500), TS, progress=True)
-    assert "500 positions" in capsys.readouterr().err
+    assert "500/500" in capsys.readouterr().err
+
+
+def test_times_in_any_form_are_the_same_instants(ais):
+    whole = presence(ais)
+    tokyo = ais.assign(time=ais.time.dt.tz_convert("Asia/Tokyo"))
+    naive = ais.assign(time=ais.time.dt.tz_localize(None))  # naive is UTC
+    text = ais.assign(time=ais.time.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"))
+    micro = ais.assign(time=ais.time.dt.as_unit("us"))
+    geo = gpd.GeoDataFrame(
+        ais[["vessel", "time"]], geometry=gpd.points_from_xy(ais.lon, ais.lat), crs=4326
+    )
+    text_ids = ais.assign(vessel=ais.vessel.astype(str))
+    for other in (tokyo, naive, geo):
+        same(whole, presence(other))
+    assert presence(text_ids).periods.vessel.tolist() == [
+        str(v) for v in whole.periods.vessel
+    ]
+    # Text and microsecond times drop the nanoseconds: the same days.
+    assert presence(text).periods.equals(whole.periods)
+    assert presence(micro).periods.equals(whole.periods)
+
+
+def test_no_position_in_any_zone():
+    far = loiter_track((170.0, -20.0), 5, "2024-01-01", 2)
+    result = presence(far)
+    assert result.periods.empty and result.visits.empty and result.gaps.empty
+    assert (result.total.periods == 0).all() and (result.total.of == 2).all()
+    assert len(result.total) == len(result.zones)
+    with pytest.raises(cm.ClaimsmapError, match="no positions"):
+        presence(far.iloc[:0])
+
+
+def test_unreadable_files(tmp_path):
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not parquet")
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"bad\.parquet: not a readable Parquet"
+    ):
+        presence(bad)
+    with pytest.raises(cm.ClaimsmapError, match="no such file"):
+        presence(tmp_path / "missing.csv")

@@ -305,6 +305,8 @@ def _cmd_within(args: argparse.Namespace) -> None:
 
 
 def _cmd_presence(args: argparse.Namespace) -> None:
+    import pandas as pd
+
     from claimsmap.presence import presence
 
     result = presence(
@@ -330,13 +332,10 @@ def _cmd_presence(args: argparse.Namespace) -> None:
     if args.table == "total" and not args.all_zones:
         table = table[table.periods > 0]
     if args.format == "json":
-        records = table.astype(
-            {
-                c: str
-                for c in table.columns
-                if str(table[c].dtype).startswith("datetime")
-            }
-        )
+        records = table.astype(object)
+        for c in table.columns:  # times as ISO 8601 text; none as null
+            if str(table[c].dtype).startswith("datetime"):
+                records[c] = [None if pd.isna(t) else t.isoformat() for t in table[c]]
         _print_json(
             {
                 "schema": "claimsmap.presence/1",

@@ -16,6 +16,7 @@ fine).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -58,13 +59,14 @@ def zone_index(zones: Any = None) -> ZoneIndex:
         frames = []
         for layer in zones:
             frame = present(load(layer))
-            frames.append(frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])])
+            frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])]
+            if frame.empty:
+                raise ClaimsmapError(
+                    f"layer {layer!r} has no polygons: give a layer of areas "
+                    "(claims, zones, ADIZs, exercise areas); see claimsmap layers"
+                )
+            frames.append(frame)
         zones = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-        if zones.empty:
-            raise ClaimsmapError(
-                f"layer {', '.join(map(str, frames))} has no polygons: "
-                "give a layer of areas (claims, zones, ADIZs, exercise areas)"
-            )
     if not isinstance(zones, gpd.GeoDataFrame):
         raise ClaimsmapError(
             f"zones of type {type(zones).__name__}: give layer ids, a GeoDataFrame "
@@ -96,9 +98,11 @@ def iter_positions(
     suffix = path.suffix.lower()
     wanted = [vessel, time, *columns]
     if suffix == ".csv":
-        with open(path, "rb") as f:
-            header = f.readline().decode("utf-8-sig").strip().split(",")
-        names = [h.strip().strip('"') for h in header]
+        read = pacsv.ReadOptions(block_size=1 << 20)
+        try:
+            names = pacsv.open_csv(path, read_options=read).schema.names
+        except pa.ArrowInvalid as exc:
+            raise ClaimsmapError(f"{path}: not a readable CSV file ({exc})") from None
         _check_columns(path, names, wanted)
         reader = pacsv.open_csv(
             path,
@@ -111,11 +115,18 @@ def iter_positions(
         for batch in reader:
             yield from _split(_frame(batch, path, columns, vessel, time), chunk_rows)
     elif suffix in (".parquet", ".geoparquet", ".pq"):
-        file = pq.ParquetFile(path)
+        try:
+            file = pq.ParquetFile(path)
+        except pa.ArrowInvalid as exc:
+            raise ClaimsmapError(
+                f"{path}: not a readable Parquet file ({exc})"
+            ) from None
         names = file.schema_arrow.names
-        geometry = None
-        if not all(c in names for c in columns) and "geometry" in names:
-            geometry = "geometry"
+        meta = file.schema_arrow.metadata or {}
+        primary = json.loads(meta[b"geo"])["primary_column"] if b"geo" in meta else ""
+        geometry = ""
+        if not all(c in names for c in columns) and primary in names:
+            geometry = str(primary)
             _check_columns(path, names, [vessel, time, geometry])
             read = [vessel, time, geometry]
         else:
@@ -170,18 +181,25 @@ def _split(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + rows]
 
 
-def _to_ns(values: Any, where: str) -> np.ndarray:
+def _to_ns(values: pd.Series, where: str) -> np.ndarray:
     """Times as int64 nanoseconds since 1970 UTC (naive times are taken as UTC)."""
-    try:
-        times = pd.to_datetime(pd.Series(values), utc=True, format="mixed")
-    except (ValueError, TypeError) as exc:
-        raise ClaimsmapError(
-            f"{where}: a time could not be read ({exc}); give ISO 8601 times"
-        ) from None
-    if times.isna().any():
-        row = int(np.argmax(times.isna().to_numpy()))
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        times = values.dt.tz_convert("UTC")
+    elif values.dtype.kind == "M":
+        times = values.dt.tz_localize("UTC")
+    else:
+        try:
+            times = pd.to_datetime(values, utc=True, format="mixed")
+        except (ValueError, TypeError) as exc:
+            raise ClaimsmapError(
+                f"{where}: a time could not be read ({exc}); give ISO 8601 times"
+            ) from None
+    missing = times.isna().to_numpy()
+    if missing.any():
+        row = int(np.argmax(missing))
         raise ClaimsmapError(f"{where}, row {row}: the time is missing")
-    return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    naive = times.dt.tz_localize(None).to_numpy()
+    return naive.astype("datetime64[ns]").view(np.int64)
 
 
 @dataclass
@@ -220,7 +238,7 @@ class _Accumulator:
                     f"{', '.join(map(str, chunk.columns))}); name it with vessel=/time="
                 )
         lon, lat = coordinates(chunk, columns)
-        t = _to_ns(chunk[time].to_numpy(), where)
+        t = _to_ns(chunk[time].reset_index(drop=True), where)
         codes, vessels = pd.factorize(chunk[vessel].to_numpy(), use_na_sentinel=True)
         if (codes < 0).any():
             raise ClaimsmapError(
@@ -520,7 +538,8 @@ def presence(
         default the first and last position. A time without a zone is read
         in ``tz``.
     progress : bool, optional
-        A progress bar on standard error; by default when it is a terminal.
+        A progress bar on standard error; by default only when standard error
+        is a terminal, so none when it is piped or redirected.
 
     Returns
     -------
@@ -563,7 +582,12 @@ def presence(
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(unit=" positions", unit_scale=True, file=sys.stderr)
+        bar = tqdm(
+            total=_row_count(positions),
+            unit=" positions",
+            unit_scale=True,
+            file=sys.stderr,
+        )
     for chunk in chunks:
         acc.add(chunk, columns, vessel, time)
         if bar is not None:
@@ -656,6 +680,19 @@ def _result(acc: _Accumulator, *, by: str, tz: str, start: Any, end: Any) -> Pre
         end=t1,
         positions=acc.positions,
     )
+
+
+def _row_count(positions: Any) -> int | None:
+    """How many positions there are, when that is cheap to know (for the bar)."""
+    if isinstance(positions, pd.DataFrame | pa.Table):
+        return len(positions)
+    if isinstance(positions, str | os.PathLike):
+        path = Path(positions)
+        if path.suffix.lower() in (".parquet", ".geoparquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+    return None
 
 
 def _utc(value: Any, tz: str) -> pd.Timestamp:

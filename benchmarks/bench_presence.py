@@ -1,0 +1,134 @@
+"""Days present from a large file of positions: throughput and memory, and the peer.
+
+    .venv/bin/python benchmarks/bench_presence.py [--positions 100000000]
+
+Writes a Parquet file of synthetic AIS (claimsmap.synthetic; made-up vessels
+at ten-minute intervals), then counts days present in every atlas zone from
+the file with ``claimsmap.presence`` in a fresh process, twice: on a tenth of
+the file and on all of it, to show that the peak memory does not grow with
+the number of positions. Then, on the first million positions, the geopandas
+way (read everything, ``sjoin``, count distinct days per zone) beside
+claimsmap, after checking that both count the same days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import claimsmap as cm
+from claimsmap.locate import atlas_zones
+from claimsmap.synthetic import synthetic_ais
+
+RUN = """
+import json, resource, sys, time
+import claimsmap as cm
+path, limit, chunk = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+import pyarrow.parquet as pq
+def chunks():
+    seen = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk):
+        if seen >= limit:
+            return
+        frame = batch.to_pandas()
+        yield frame.iloc[: limit - seen]
+        seen += len(frame)
+start = time.perf_counter()
+result = cm.presence(chunks(), progress=False)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"positions": result.positions, "seconds": seconds,
+                  "peak_mb": peak, "visits": len(result.visits)}))
+"""
+
+
+def write_file(path: Path, positions: int) -> int:
+    """Synthetic AIS in batches of 40 vessels over a year, until enough rows."""
+    writer = None
+    written, batch = 0, 0
+    while written < positions:
+        table = synthetic_ais(vessels=40, start="2024-01-01", days=366, seed=batch)
+        table["vessel"] += 100_000 * batch  # each batch its own vessels
+        table = table.drop(columns="kind").iloc[: positions - written]
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(path, arrow.schema)
+        writer.write_table(arrow, row_group_size=1_000_000)
+        written += len(table)
+        batch += 1
+        print(f"\r  writing {written / 1e6:.0f} M positions", end="", file=sys.stderr)
+    assert writer is not None
+    writer.close()
+    print(file=sys.stderr)
+    return written
+
+
+def measure(path: Path, limit: int, chunk: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", RUN, str(path), str(limit), str(chunk)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--positions", type=int, default=100_000_000)
+    parser.add_argument("--chunk-rows", type=int, default=1_000_000)
+    parser.add_argument("--peer-positions", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ais.parquet"
+        n = write_file(path, args.positions)
+        size = path.stat().st_size / 1e9
+        print(f"{n:,} synthetic positions, {size:.2f} GB of Parquet")
+        for limit in (n // 10, n):
+            r = measure(path, limit, args.chunk_rows)
+            rate = r["positions"] / r["seconds"] / 1e6
+            print(
+                f"  claimsmap.presence from the file, {r['positions']:>13,} positions: "
+                f"{r['seconds']:7.1f} s, {rate:5.2f} M/s, "
+                f"peak memory {r['peak_mb']:,.0f} MB, {r['visits']:,} visits"
+            )
+
+        m = min(args.peer_positions, n)
+        head = next(pq.ParquetFile(path).iter_batches(batch_size=m)).to_pandas()
+        zones = atlas_zones()
+        start = time.perf_counter()
+        ours = cm.presence(head, zones, progress=False)
+        t_ours = time.perf_counter() - start
+        start = time.perf_counter()
+        points = gpd.GeoDataFrame(
+            head, geometry=gpd.points_from_xy(head.lon, head.lat), crs=4326
+        )
+        joined = gpd.sjoin(points, zones[["id", "geometry"]], predicate="intersects")
+        theirs = (
+            joined.assign(day=joined.time.dt.floor("D")).groupby("id")["day"].nunique()
+        )
+        t_peer = time.perf_counter() - start
+        mine = ours.total.set_index("zone").periods
+        mine = mine[mine > 0]
+        mine.index = mine.index.astype(str)
+        assert mine.sort_index().equals(theirs.sort_index().rename("periods")), (
+            "claimsmap and geopandas count different days"
+        )
+        print(
+            f"  first {m:,} positions, days per zone (identical counts): "
+            f"claimsmap {t_ours:.2f} s, geopandas sjoin + groupby {t_peer:.2f} s, "
+            f"ratio {t_peer / t_ours:.0f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
