@@ -116,7 +116,9 @@ def iter_positions(
             yield from _split(_frame(batch, path, columns, vessel, time), chunk_rows)
     elif suffix in (".parquet", ".geoparquet", ".pq"):
         try:
-            file = pq.ParquetFile(path)
+            # pre_buffer off: with it, pyarrow keeps every row group it has read
+            # (apache/arrow#39808), and memory grows with the file.
+            file = pq.ParquetFile(path, pre_buffer=False)
         except pa.ArrowInvalid as exc:
             raise ClaimsmapError(
                 f"{path}: not a readable Parquet file ({exc})"
@@ -165,11 +167,15 @@ def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
 def _frame(
     batch: pa.RecordBatch, path: Path, columns: tuple[str, str], vessel: str, time: str
 ) -> pd.DataFrame:
+    """The four columns under their standard names.
+
+    Times stay a Series: ``to_numpy`` of zoned times would make an object each.
+    """
     frame = batch.to_pandas()
     return pd.DataFrame(
         {
             "vessel": frame[vessel].to_numpy(),
-            "time": frame[time].to_numpy(),
+            "time": frame[time],
             "lon": pd.to_numeric(frame[columns[0]], errors="coerce").to_numpy(),
             "lat": pd.to_numeric(frame[columns[1]], errors="coerce").to_numpy(),
         }
@@ -691,7 +697,7 @@ def _row_count(positions: Any) -> int | None:
         if path.suffix.lower() in (".parquet", ".geoparquet", ".pq"):
             import pyarrow.parquet as pq
 
-            return int(pq.ParquetFile(path).metadata.num_rows)
+            return int(pq.read_metadata(path).num_rows)
     return None
 
 
