@@ -38,6 +38,13 @@ def test_locate_on_the_cluster_is_locate_on_one_machine(client, ais):
     assert len(local) > 1000
     assert np.array_equal(distributed_table.point.to_numpy(), local.point.to_numpy())
     assert list(distributed_table.zone.astype(str)) == list(local.zone.astype(str))
+    kept = cmd.locate(ddf, keep=("vessel", "time")).compute()
+    assert list(kept.columns) == ["point", "vessel", "time", "zone"]
+    rows = ais.loc[kept.point]
+    assert np.array_equal(rows.vessel.to_numpy(), kept.vessel.to_numpy())
+    assert rows.time.reset_index(drop=True).equals(kept.time.reset_index(drop=True))
+    with pytest.raises(cm.ClaimsmapError, match="keep: positions have no column 'x'"):
+        cmd.locate(ddf, keep=("x",))
 
 
 def test_presence_on_the_cluster_is_presence_on_one_machine(client, ais):
@@ -62,3 +69,18 @@ def test_presence_of_chosen_zones_and_errors(client, ais):
         cmd.presence(ddf, vessel="mmsi")
     with pytest.raises(cm.ClaimsmapError, match="give a Dask DataFrame"):
         cmd.presence(pd.DataFrame(ais))
+
+
+def test_dask_geopandas_frames(client, ais):
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    import geopandas as gpd
+
+    points = gpd.GeoDataFrame(
+        ais[["vessel", "time"]], geometry=gpd.points_from_xy(ais.lon, ais.lat), crs=4326
+    )
+    frame = dask_geopandas.from_geopandas(points, npartitions=4)
+    located = cmd.locate(frame).compute().sort_values(["point", "zone"])
+    local = cm.locate(points).sort_values(["point", "zone"])
+    assert np.array_equal(located.point.to_numpy(), local.point.to_numpy())
+    far, near = cmd.presence(frame), cm.presence(ais)
+    assert far.periods.equals(near.periods) and far.visits.equals(near.visits)

@@ -53,34 +53,63 @@ def _dataframe(frame: Any) -> dd.DataFrame:
 
 
 def _locate_part(
-    frame: pd.DataFrame, index: ZoneIndex, columns: tuple[str, str]
+    frame: pd.DataFrame,
+    index: ZoneIndex,
+    columns: tuple[str, str],
+    keep: tuple[str, ...],
 ) -> pd.DataFrame:
     table = index.locate(*coordinates(frame, columns))
-    table["point"] = frame.index.to_numpy()[table["point"].to_numpy()]
-    return table
+    rows = table["point"].to_numpy()
+    table["point"] = frame.index.to_numpy()[rows]
+    for name in keep:
+        table[name] = frame[name].to_numpy()[rows]
+    return table[["point", *keep, "zone"]]
 
 
 def locate(
-    positions: Any, zones: Any = None, *, columns: tuple[str, str] = ("lon", "lat")
+    positions: Any,
+    zones: Any = None,
+    *,
+    columns: tuple[str, str] = ("lon", "lat"),
+    keep: tuple[str, ...] = (),
 ) -> dd.DataFrame:
     """The zones holding each position, as a lazy Dask DataFrame.
+
+    Parameters
+    ----------
+    positions : dask.dataframe.DataFrame
+        Positions with ``columns`` (or a dask-geopandas frame of points).
+    zones :
+        As for :func:`claimsmap.locate`.
+    keep : tuple of str
+        Columns of the positions to carry into each membership, such as
+        ``("vessel", "time")``. Files read with ``dd.read_parquet`` number each
+        partition's rows from 0, so the index alone may not name a position.
 
     Returns
     -------
     dask.dataframe.DataFrame
-        ``point`` (the position's index label) and ``zone`` (categorical id),
-        one row per membership, as :func:`claimsmap.locate` gives them.
+        ``point`` (the position's index label), the ``keep`` columns and
+        ``zone`` (categorical id), one row per membership, as
+        :func:`claimsmap.locate` gives them.
     """
     ddf = _dataframe(positions)
+    missing = [c for c in keep if c not in ddf.columns]
+    if missing:
+        raise ClaimsmapError(
+            f"keep: positions have no column {missing[0]!r} "
+            f"(columns: {', '.join(map(str, ddf.columns))})"
+        )
     index = zone_index(zones)
     meta = pd.DataFrame(
         {
             "point": pd.Series(dtype=ddf.index.dtype),
+            **{name: pd.Series(dtype=ddf[name].dtype) for name in keep},
             "zone": pd.Categorical([], categories=index.ids),
         }
     )
     shared = dask.delayed(index, pure=True, traverse=False)
-    return ddf.map_partitions(_locate_part, shared, columns, meta=meta)
+    return ddf.map_partitions(_locate_part, shared, columns, tuple(keep), meta=meta)
 
 
 def _reduce_part(
@@ -94,6 +123,22 @@ def _reduce_part(
     acc = _Accumulator(index, gap_ns)
     acc.add(frame, columns, vessel, time)
     return acc.state()
+
+
+def _positions(
+    frame: pd.DataFrame, columns: tuple[str, str], vessel: str, time: str
+) -> pd.DataFrame:
+    """The four columns presence needs: from lon/lat columns or point geometry."""
+    lon, lat = coordinates(frame, columns)
+    return pd.DataFrame(
+        {
+            "vessel": frame[vessel].to_numpy(),
+            "time": frame[time],
+            "lon": lon,
+            "lat": lat,
+        },
+        index=frame.index,
+    )
 
 
 def presence(
@@ -124,9 +169,22 @@ def presence(
     gap_ns = _options(by, tz, max_gap)
     index = zone_index(zones)
     shared = dask.delayed(index, pure=True, traverse=False)
-    grouped = ddf.shuffle(on=vessel)
+    # Only the four columns travel in the shuffle (a dask-geopandas frame's
+    # points become lon/lat here, as the shuffle would drop its geometry type).
+    meta = pd.DataFrame(
+        {
+            "vessel": pd.Series(dtype=ddf[vessel].dtype),
+            "time": pd.Series(dtype=ddf[time].dtype),
+            "lon": pd.Series(dtype=float),
+            "lat": pd.Series(dtype=float),
+        }
+    )
+    slim = ddf.map_partitions(_positions, columns, vessel, time, meta=meta)
+    grouped = slim.shuffle(on="vessel")
     parts = [
-        dask.delayed(_reduce_part)(part, shared, gap_ns, columns, vessel, time)
+        dask.delayed(_reduce_part)(
+            part, shared, gap_ns, ("lon", "lat"), "vessel", "time"
+        )
         for part in grouped.to_delayed()
     ]
     reduced = dask.compute(*parts)
