@@ -136,6 +136,11 @@ def test_bad_zones():
         ZoneIndex.build(atlas_zones(), refine=0)
     with pytest.raises(cm.ClaimsmapError, match="'id' column"):
         ZoneIndex.build(atlas_zones().drop(columns="id"))
+    twice = pd.concat([atlas_zones().iloc[:2], atlas_zones().iloc[:1]])
+    with pytest.raises(cm.ClaimsmapError, match="names more than one zone"):
+        ZoneIndex.build(twice)
+    with pytest.raises(cm.ClaimsmapError, match="a Point is not an area"):
+        ZoneIndex.build(cm.load("bases"))
 
 
 def test_mismatched_coordinates(index):

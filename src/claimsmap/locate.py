@@ -193,6 +193,18 @@ class ZoneIndex:
             raise ClaimsmapError(
                 "zones: give a GeoDataFrame of polygons with an 'id' column"
             )
+        repeated = zones["id"][zones["id"].duplicated()]
+        if len(repeated):
+            raise ClaimsmapError(
+                f"zones: id {repeated.iloc[0]!r} names more than one zone; "
+                "give each zone its own id (or dissolve them first)"
+            )
+        kinds = set(zones.geom_type)
+        if not kinds <= {"Polygon", "MultiPolygon"}:
+            other = sorted(kinds - {"Polygon", "MultiPolygon"})[0]
+            raise ClaimsmapError(
+                f"zones: a {other} is not an area; give polygons or multipolygons"
+            )
         geoms = list(zones.geometry)
         for geom in geoms:
             shapely.prepare(geom)
