@@ -213,9 +213,24 @@ def test_bad_input_says_what_to_do(ais, tmp_path):
         presence(ais, vessel="mmsi")
     broken = ais.head(10).astype({"time": object})
     broken.loc[3, "time"] = None
-    with pytest.raises(cm.ClaimsmapError, match="row 3: the time is missing"):
+    with pytest.raises(
+        cm.ClaimsmapError, match="the positions, data row 4: the time is missing"
+    ):
         presence(broken)
     csv = tmp_path / "ais.csv"
+    bad_time = ais.head(5).astype({"time": str})
+    bad_time.loc[2, "time"] = "yesterday"
+    bad_time.to_csv(csv, index=False)
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"ais\.csv, data row 3: the time 'yester"
+    ):
+        presence(csv)
+    swapped = ais.head(5).rename(columns={"lon": "lat", "lat": "lon"})
+    swapped.to_csv(csv, index=False)
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"ais.csv, data row 1: latitude .* swap"
+    ):
+        presence(csv)
     ais.rename(columns={"lon": "x"}).to_csv(csv, index=False)
     with pytest.raises(cm.ClaimsmapError, match=r"ais.csv: no column 'lon'"):
         presence(csv)

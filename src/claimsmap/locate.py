@@ -143,6 +143,17 @@ def _signatures(
     return sig.ravel().astype(np.int32), ptr, zone, border_m
 
 
+def _xy(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates as flat float arrays of one length."""
+    lon = np.ascontiguousarray(lon, dtype=float).ravel()
+    lat = np.ascontiguousarray(lat, dtype=float).ravel()
+    if lon.shape != lat.shape:
+        raise ClaimsmapError(
+            f"{len(lon)} longitudes but {len(lat)} latitudes: give one of each"
+        )
+    return lon, lat
+
+
 @dataclass
 class ZoneIndex:
     """Zones with a two-level grid over them: build once, locate many points.
@@ -330,26 +341,37 @@ class ZoneIndex:
             that hold its whole cell come first, in zone order, then the zones
             found by the exact test, in zone order.
         """
-        lon = np.ascontiguousarray(lon, dtype=float).ravel()
-        lat = np.ascontiguousarray(lat, dtype=float).ravel()
-        if lon.shape != lat.shape:
-            raise ClaimsmapError(
-                f"{len(lon)} longitudes but {len(lat)} latitudes: give one of each"
-            )
-        n = len(lon)
-        if n <= _BLOCK:
-            return self._memberships(lon, lat)
-        # Blocks small enough for the CPU cache: every step below is a pass
-        # over the block, and passes over cached memory are several times faster.
-        ptrs, zones, offset = [np.zeros(1, dtype=np.int64)], [], 0
-        for start in range(0, n, _BLOCK):
+        lon, lat = _xy(lon, lat)
+        ptr, zone, _ = self._blocks(lon, lat, points=False)
+        return ptr, zone
+
+    def _blocks(
+        self, lon: np.ndarray, lat: np.ndarray, points: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """CSR memberships (and, if asked, each membership's point), by blocks.
+
+        Blocks are small enough for the CPU cache: every step is a pass over
+        the block, and passes over cached memory are several times faster.
+        """
+        ptrs, zones, owners, offset = [np.zeros(1, dtype=np.int64)], [], [], 0
+        for start in range(0, len(lon), _BLOCK):
             ptr, zone = self._memberships(
                 lon[start : start + _BLOCK], lat[start : start + _BLOCK]
             )
+            if points:
+                owners.append(
+                    np.repeat(np.arange(start, start + len(ptr) - 1), np.diff(ptr))
+                )
             ptrs.append(ptr[1:] + offset)
             zones.append(zone)
             offset += len(zone)
-        return np.concatenate(ptrs), np.concatenate(zones)
+        if not zones:  # no points
+            return ptrs[0], np.empty(0, np.int32), np.empty(0, np.int64)
+        return (
+            np.concatenate(ptrs),
+            np.concatenate(zones),
+            np.concatenate(owners) if points else None,
+        )
 
     def _memberships(
         self, lon: np.ndarray, lat: np.ndarray
@@ -392,13 +414,13 @@ class ZoneIndex:
 
     def locate(self, lon: Any, lat: Any) -> pd.DataFrame:
         """Memberships as a table: ``point`` (input position) and ``zone`` (id)."""
-        ptr, zone = self.memberships(lon, lat)
-        return pd.DataFrame(
-            {
-                "point": np.repeat(np.arange(len(ptr) - 1), np.diff(ptr)),
-                "zone": pd.Categorical.from_codes(zone, categories=pd.Index(self.ids)),
-            }
+        lon, lat = _xy(lon, lat)
+        _, zone, point = self._blocks(lon, lat, points=True)
+        # The codes are zone numbers by construction: no need to check them again.
+        codes = pd.Categorical.from_codes(
+            zone, dtype=pd.CategoricalDtype(self.ids), validate=False
         )
+        return pd.DataFrame({"point": point, "zone": codes}, copy=False)
 
 
 @functools.lru_cache(maxsize=4)
@@ -408,12 +430,17 @@ def atlas_index(cell: float = 0.1, refine: int = 8) -> ZoneIndex:
 
 
 def coordinates(
-    points: Any, columns: tuple[str, str] = ("lon", "lat")
+    points: Any,
+    columns: tuple[str, str] = ("lon", "lat"),
+    *,
+    where: str = "point",
+    first: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes of points given in any of the accepted forms.
 
     ``points`` is an (n, 2) array-like, a pandas DataFrame or pyarrow Table
-    with the two ``columns``, or a GeoDataFrame / GeoSeries of points.
+    with the two ``columns``, or a GeoDataFrame / GeoSeries of points. An
+    error names the point as ``where`` and its number, counted from ``first``.
     """
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geom = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
@@ -451,9 +478,9 @@ def coordinates(
     with np.errstate(invalid="ignore"):
         bad = np.abs(lat) > 90
     if bad.any():
-        first = int(np.argmax(bad))
+        bad_at = int(np.argmax(bad))
         raise ClaimsmapError(
-            f"point {first}: latitude {lat[first]} is beyond ±90°; "
+            f"{where} {first + bad_at}: latitude {lat[bad_at]} is beyond ±90°; "
             "are longitude and latitude swapped? Give longitude first"
         )
     return lon, lat

@@ -187,8 +187,11 @@ def _split(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + rows]
 
 
-def _to_ns(values: pd.Series, where: str) -> np.ndarray:
-    """Times as int64 nanoseconds since 1970 UTC (naive times are taken as UTC)."""
+def _to_ns(values: pd.Series, where: str, first: int = 0) -> np.ndarray:
+    """Times as int64 nanoseconds since 1970 UTC (naive times are taken as UTC).
+
+    Errors name ``where`` and the row, counting from ``first``.
+    """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         times = values.dt.tz_convert("UTC")
     elif values.dtype.kind == "M":
@@ -196,14 +199,17 @@ def _to_ns(values: pd.Series, where: str) -> np.ndarray:
     else:
         try:
             times = pd.to_datetime(values, utc=True, format="mixed")
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError):
+            parsed = pd.to_datetime(values, utc=True, format="mixed", errors="coerce")
+            bad = int(np.argmax((parsed.isna() & values.notna()).to_numpy()))
             raise ClaimsmapError(
-                f"{where}: a time could not be read ({exc}); give ISO 8601 times"
+                f"{where} {first + bad}: the time {values.iloc[bad]!r} cannot be "
+                "read; give ISO 8601 times such as 2024-01-01T00:00:00Z"
             ) from None
     missing = times.isna().to_numpy()
     if missing.any():
         row = int(np.argmax(missing))
-        raise ClaimsmapError(f"{where}, row {row}: the time is missing")
+        raise ClaimsmapError(f"{where} {first + row}: the time is missing")
     naive = times.dt.tz_localize(None).to_numpy()
     return naive.astype("datetime64[ns]").view(np.int64)
 
@@ -219,8 +225,9 @@ class _Carry:
 class _Accumulator:
     """Reduces chunks of positions to visits, gaps and the time range."""
 
-    def __init__(self, index: ZoneIndex, max_gap_ns: int) -> None:
+    def __init__(self, index: ZoneIndex, max_gap_ns: int, source: str = "") -> None:
         self.index = index
+        self.source = source or "the positions"
         self.max_gap = max_gap_ns
         self.carry = _Carry()
         self.visits: list[pd.DataFrame] = []
@@ -233,22 +240,23 @@ class _Accumulator:
     def add(
         self, chunk: pd.DataFrame, columns: tuple[str, str], vessel: str, time: str
     ) -> None:
-        where = f"chunk {self.chunks} of the positions"
+        # Rows are named as a person counts them: the first data row is 1.
+        where, row0 = f"{self.source}, data row", self.positions + 1
         self.chunks += 1
         if len(chunk) == 0:
             return
         for name in (vessel, time):
             if name not in chunk.columns:
                 raise ClaimsmapError(
-                    f"{where}: no column {name!r} (columns: "
+                    f"{self.source}: no column {name!r} (columns: "
                     f"{', '.join(map(str, chunk.columns))}); name it with vessel=/time="
                 )
-        lon, lat = coordinates(chunk, columns)
-        t = _to_ns(chunk[time].reset_index(drop=True), where)
+        lon, lat = coordinates(chunk, columns, where=where, first=row0)
+        t = _to_ns(chunk[time].reset_index(drop=True), where, row0)
         codes, vessels = pd.factorize(chunk[vessel].to_numpy(), use_na_sentinel=True)
         if (codes < 0).any():
             raise ClaimsmapError(
-                f"{where}, row {int(np.argmax(codes < 0))}: the vessel is missing"
+                f"{where} {row0 + int(np.argmax(codes < 0))}: the vessel is missing"
             )
         order = np.lexsort((t, codes))
         codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
@@ -270,7 +278,7 @@ class _Accumulator:
         if back.any():
             v = ids[int(np.argmax(back))]
             raise ClaimsmapError(
-                f"{where}: vessel {v}'s positions go back in time "
+                f"{self.source}: vessel {v}'s positions go back in time "
                 "from the chunk before; "
                 "sort the file by time (or by vessel, then time)"
             )
@@ -562,7 +570,8 @@ def presence(
     """
     gap_ns = _options(by, tz, max_gap)
     index = zone_index(zones)
-    acc = _Accumulator(index, gap_ns)
+    source = str(positions) if isinstance(positions, str | os.PathLike) else ""
+    acc = _Accumulator(index, gap_ns, source)
     chunks: Iterable[Any]
     if isinstance(positions, str | os.PathLike):
         chunks = iter_positions(
@@ -609,9 +618,16 @@ def _options(by: str, tz: str, max_gap: str | pd.Timedelta) -> int:
         raise ClaimsmapError(f"by={by!r}: give one of {', '.join(PERIODS)}")
     try:
         gap_ns = int(pd.Timedelta(max_gap).value)
+    except (ValueError, TypeError):
+        raise ClaimsmapError(
+            f"max_gap={max_gap!r}: give a duration such as '6h' or '90min'"
+        ) from None
+    try:
         pd.Timestamp("2024-01-01", tz=tz)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise ClaimsmapError(f"max_gap={max_gap!r} or tz={tz!r}: {exc}") from None
+    except (ValueError, TypeError, KeyError):
+        raise ClaimsmapError(
+            f"tz={tz!r}: give an IANA time zone such as 'UTC' or 'Asia/Tokyo'"
+        ) from None
     if gap_ns <= 0:
         raise ClaimsmapError(
             f"max_gap={max_gap!r}: give a positive duration such as '6h'"
