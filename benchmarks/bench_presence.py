@@ -30,17 +30,24 @@ from claimsmap.locate import atlas_zones
 from claimsmap.synthetic import synthetic_ais
 
 RUN = """
-import json, resource, sys, time
+import json, sys, time
 import claimsmap as cm
 from claimsmap.locate import atlas_index
+
+def peak_mb():
+    # VmHWM: this process's own high-water mark (ru_maxrss would carry the
+    # parent's over exec on Linux).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+
 atlas_index()  # the zone index, built once per process (about a second)
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+base = peak_mb()
 start = time.perf_counter()
 result = cm.presence(sys.argv[1], chunk_rows=int(sys.argv[2]), progress=False)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"positions": result.positions, "seconds": seconds,
-                  "peak_mb": peak, "base_mb": base, "visits": len(result.visits)}))
+                  "peak_mb": peak_mb(), "base_mb": base, "visits": len(result.visits)}))
 """
 
 
