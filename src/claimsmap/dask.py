@@ -30,7 +30,14 @@ import pandas as pd
 
 from claimsmap.errors import ClaimsmapError
 from claimsmap.locate import ZoneIndex, coordinates
-from claimsmap.presence import Presence, _Accumulator, _options, _result, zone_index
+from claimsmap.presence import (
+    Period,
+    Presence,
+    _Accumulator,
+    _options,
+    _result,
+    zone_index,
+)
 
 try:
     import dask
@@ -145,7 +152,7 @@ def presence(
     positions: Any,
     zones: Any = None,
     *,
-    by: str = "day",
+    by: Period = "day",
     tz: str = "UTC",
     max_gap: str | pd.Timedelta = "6h",
     vessel: str = "vessel",

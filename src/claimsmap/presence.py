@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -34,10 +34,12 @@ from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
 
-__all__ = ["PERIODS", "Presence", "iter_positions", "presence", "zone_index"]
+__all__ = ["PERIODS", "Period", "Presence", "iter_positions", "presence", "zone_index"]
 
-#: The periods presence can be counted in, and their pandas frequencies.
-PERIODS = {"day": "D", "hour": "h"}
+#: The periods presence can be counted in.
+Period = Literal["day", "hour"]
+#: Each period's pandas frequency.
+PERIODS: dict[str, str] = {"day": "D", "hour": "h"}
 _STEP = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 
 _NONE = np.iinfo(np.int64).min  # "no time" in int64 nanoseconds
@@ -465,7 +467,7 @@ class Presence:
     visits: pd.DataFrame
     gaps: pd.DataFrame
     zones: list[str]
-    by: str
+    by: Period
     tz: str
     start: pd.Timestamp
     end: pd.Timestamp
@@ -517,7 +519,7 @@ def presence(
     positions: Any,
     zones: Any = None,
     *,
-    by: str = "day",
+    by: Period = "day",
     tz: str = "UTC",
     max_gap: str | pd.Timedelta = "6h",
     vessel: str = "vessel",
@@ -635,7 +637,9 @@ def _options(by: str, tz: str, max_gap: str | pd.Timedelta) -> int:
     return gap_ns
 
 
-def _result(acc: _Accumulator, *, by: str, tz: str, start: Any, end: Any) -> Presence:
+def _result(
+    acc: _Accumulator, *, by: Period, tz: str, start: Any, end: Any
+) -> Presence:
     """The tables of a :class:`Presence` from the visits and gaps gathered."""
     index, gap_ns = acc.index, acc.max_gap
     visits, gaps = acc.finish()
