@@ -80,6 +80,38 @@ def test_any_points_any_grid(points, grid):
     assert got(index.locate(xy[:, 0], xy[:, 1])) == truth(zones, xy[:, 0], xy[:, 1])
 
 
+def edge_points(geoms):
+    """Each geometry's vertices and edge midpoints."""
+    xy = []
+    for geom in geoms:
+        coords = shapely.get_coordinates(geom.boundary)
+        xy += [coords, (coords[:-1] + coords[1:]) / 2]
+    return np.concatenate(xy)
+
+
+@pytest.mark.parametrize(
+    ("cell", "refine"), [(0.1, 8), (0.3, 3), (1.0, 1)], ids=["0.1", "0.3", "1.0"]
+)
+def test_points_on_the_zones_outer_bounds_match_covers(cell, refine):
+    """The zones' own extent: grid lines, odd origins and the antimeridian."""
+    rng = np.random.default_rng(5)
+    snapped = rng.integers(-800, 800, (60, 2)) / 80  # on 0.1/8 degree lines
+    odd = rng.uniform(-170, 170, (60, 2)) * [1, 0.5]  # any origin at all
+    sizes = rng.integers(1, 40, (120, 2)) / 80
+    corners = np.concatenate([snapped, odd])
+    boxes = [
+        shapely.box(x, y, x + w, y + h)
+        for (x, y), (w, h) in zip(corners, sizes, strict=True)
+    ]
+    boxes += [shapely.box(0, 0, 0.3, 0.3), shapely.box(179.5, -0.5, 180, 0.5)]
+    boxes += [shapely.box(-51.17977918, 10, -50.17977918, 11)]
+    for box in boxes:
+        zones = gpd.GeoDataFrame({"id": ["z"]}, geometry=[box], crs=4326)
+        xy = edge_points([box])
+        index = ZoneIndex.build(zones, cell=cell, refine=refine)
+        assert got(index.locate(xy[:, 0], xy[:, 1])) == truth(zones, xy[:, 0], xy[:, 1])
+
+
 def test_memberships_are_csr_by_point(index):
     rng = np.random.default_rng(11)
     lon, lat = rng.uniform(118, 126, 5_000), rng.uniform(20, 28, 5_000)
@@ -141,6 +173,10 @@ def test_bad_zones():
         ZoneIndex.build(twice)
     with pytest.raises(cm.ClaimsmapError, match="a Point is not an area"):
         ZoneIndex.build(cm.load("bases"))
+    hollow = atlas_zones().iloc[:2].copy()
+    hollow.loc[hollow.index[1], "geometry"] = shapely.Polygon()
+    with pytest.raises(cm.ClaimsmapError, match="empty geometry; drop it"):
+        ZoneIndex.build(hollow)
 
 
 def test_mismatched_coordinates(index):

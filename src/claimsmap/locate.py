@@ -219,11 +219,18 @@ class ZoneIndex:
         geoms = list(zones.geometry)
         for geom in geoms:
             shapely.prepare(geom)
+        if zones.geometry.is_empty.any():
+            empty_id = zones["id"][zones.geometry.is_empty.to_numpy()].iloc[0]
+            raise ClaimsmapError(
+                f"zones: {empty_id!r} has an empty geometry; drop it or give its area"
+            )
         west, south, east, north = (float(v) for v in zones.total_bounds)
-        # One more cell than the span needs, so that the east and north edges
-        # fall inside the last cells rather than on the grid's edge.
-        nx = int((east - west) // cell) + 1
-        ny = int((north - south) // cell) + 1
+        # A whole cell of margin on every side, so that no zone touches the
+        # grid's edge: a point on the zones' outer bounds, whichever way its
+        # cell coordinate rounds, lands in a cell that was classified.
+        west, south = west - cell, south - cell
+        nx = int((east - west) // cell) + 2
+        ny = int((north - south) // cell) + 2
         segments, seg_zone = _segments(geoms)
         tree = shapely.STRtree(segments)
         n_zones = len(geoms)
