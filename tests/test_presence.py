@@ -68,8 +68,70 @@ def test_hours_inside():
     result = presence(track, TS, by="hour")
     hours = result.periods[result.periods.zone == TS].period
     assert len(hours) == 24
-    assert hours.min() == pd.Timestamp("2024-01-02 00:00")
+    assert hours.min() == pd.Timestamp("2024-01-02 00:00", tz="UTC")
     assert result.summary().startswith(f"{TS}: 24 of 48 hours")
+
+
+BOX = gpd.GeoDataFrame({"id": ["box"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+
+
+def at_box(times, vessel=1):
+    """One vessel inside BOX at each of these times."""
+    return pd.DataFrame(
+        {
+            "vessel": vessel,
+            "time": pd.to_datetime(times, utc=True),
+            "lon": 0.5,
+            "lat": 0.5,
+        }
+    )
+
+
+def test_hours_are_real_hours_when_clocks_change():
+    """New York: 02:00-03:00 on 10 March 2024 never happened; 01:00-02:00 on 3
+    November happened twice."""
+    ny = {"by": "hour", "tz": "America/New_York", "max_gap": "2h"}
+    spring = presence(at_box(["2024-03-10T06:30Z", "2024-03-10T07:30Z"]), BOX, **ny)
+    assert [p.isoformat() for p in spring.periods.period] == [
+        "2024-03-10T01:00:00-05:00",
+        "2024-03-10T03:00:00-04:00",
+    ]
+    assert spring.summary() == "box: 2 of 2 hours, 1 vessel"
+    autumn = presence(at_box(["2024-11-03T05:10Z", "2024-11-03T06:50Z"]), BOX, **ny)
+    assert [p.isoformat() for p in autumn.periods.period] == [
+        "2024-11-03T01:00:00-04:00",
+        "2024-11-03T01:00:00-05:00",
+    ]
+    # The local days have 23 and 25 hours; each is still one day.
+    for day, hours in (("2024-03-10", 23), ("2024-11-03", 25)):
+        whole = presence(at_box([day]), BOX, start=day, end=f"{day} 23:59", **ny)
+        assert whole.periods_total == hours
+        daily = presence(at_box([day]), BOX, tz=ny["tz"], start=day, end=day)
+        assert daily.periods_total == 1
+    # Kolkata's hours begin at half past the UTC hour.
+    india = presence(at_box(["2024-01-01T00:00Z"]), BOX, by="hour", tz="Asia/Kolkata")
+    assert india.periods.period.iloc[0].isoformat() == "2024-01-01T05:00:00+05:30"
+
+
+def test_only_periods_in_the_range_are_counted():
+    """Inside for ten days; the range asks about three of them."""
+    track = at_box(pd.date_range("2024-01-01", "2024-01-10", freq="3h", tz="UTC"))
+    days_in = presence(track, BOX, start="2024-01-03", end="2024-01-05")
+    assert days_in.summary() == "box: 3 of 3 days, 1 vessel"
+    assert list(days_in.periods.period.dt.day) == [3, 4, 5]
+    # The visit reaches into the range, so it is listed whole.
+    assert len(days_in.visits) == 1
+    assert days_in.visits.entry.iloc[0] == pd.Timestamp("2024-01-01", tz="UTC")
+    hours_in = presence(track, BOX, by="hour", start="2024-01-03", end="2024-01-05")
+    assert hours_in.summary() == "box: 49 of 49 hours, 1 vessel"
+    # A range with no visit in it: none counted, none listed.
+    later = presence(track, BOX, start="2024-02-01", end="2024-02-29")
+    assert later.summary() == "box: 0 of 29 days, 0 vessels"
+    assert later.visits.empty
+    with pytest.raises(cm.ClaimsmapError, match=r"is after end .*give start first"):
+        presence(track, BOX, start="2024-01-05", end="2024-01-03")
+    with pytest.raises(cm.ClaimsmapError, match="'soon' is not a time"):
+        presence(track, BOX, start="soon")
 
 
 def test_a_silent_day_is_a_gap_not_presence():
@@ -184,7 +246,8 @@ def test_chunks_and_files_give_the_same_answer(ais, tmp_path):
     same(whole, presence(pa.Table.from_pandas(ais), chunk_rows=4096))
     csv = tmp_path / "ais.csv"
     ais.to_csv(csv, index=False)
-    same(whole, presence(csv, chunk_rows=3000))
+    # A CSV has no types: its vessel ids are text.
+    same(presence(ais.astype({"vessel": str})), presence(csv, chunk_rows=3000))
     parquet = tmp_path / "ais.parquet"
     ais.to_parquet(parquet)
     same(whole, presence(parquet, chunk_rows=3000))
@@ -242,6 +305,23 @@ def test_bad_input_says_what_to_do(ais, tmp_path):
         presence(ais, "no-such-layer")
     with pytest.raises(cm.ClaimsmapError, match="no polygons"):
         presence(ais, "bases")
+
+
+def test_csv_ids_are_text_and_coordinates_numbers(tmp_path):
+    """0123 and 123 are two vessels; whole-degree positions are still floats."""
+    track = at_box(["2024-01-01T00:00Z", "2024-01-02T00:00Z"], vessel=["0123", "123"])
+    track["lon"], track["lat"] = 0, 1  # a block of integers to a type guesser
+    csv = tmp_path / "ids.csv"
+    track.to_csv(csv, index=False)
+    result = presence(csv, BOX)
+    assert result.summary() == "box: 2 of 2 days, 2 vessels"
+    assert sorted(result.visits.vessel) == ["0123", "123"]
+    csv.write_text(csv.read_text().replace(",0,1\n", ",east,1\n", 1))
+    with pytest.raises(
+        cm.ClaimsmapError,
+        match=r"ids\.csv: .*invalid value 'east'; give numbers for lon",
+    ):
+        presence(csv, BOX)
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(ais, capsys):

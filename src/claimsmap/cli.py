@@ -558,8 +558,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["day", "hour"], default="day")
     p.add_argument("--tz", default="UTC", help="the days' time zone, e.g. Asia/Tokyo")
     p.add_argument("--max-gap", default="6h", help="longest silence inside (6h)")
-    p.add_argument("--start", help="analysis start (default: first position)")
-    p.add_argument("--end", help="analysis end (default: last position)")
+    p.add_argument(
+        "--start",
+        help="first day (or hour) counted, read in --tz (default: first position)",
+    )
+    p.add_argument(
+        "--end", help="last day (or hour) counted, included (default: last position)"
+    )
     p.add_argument("--vessel", default="vessel", help="vessel id column")
     p.add_argument("--time", default="time", help="time column")
     p.add_argument("--lon", default="lon", help="longitude column")

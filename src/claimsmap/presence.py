@@ -106,15 +106,39 @@ def iter_positions(
         except pa.ArrowInvalid as exc:
             raise ClaimsmapError(f"{path}: not a readable CSV file ({exc})") from None
         _check_columns(path, names, wanted)
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 26),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted,
-                column_types={time: pa.string()},
-            ),
-        )
-        for batch in reader:
+
+        # A CSV has no types, and pyarrow would guess them block by block: ids
+        # are read as text (so 0123 stays apart from 123, and an id with a
+        # letter 64 MiB in does not fail), coordinates as floats.
+        def unreadable(exc: Exception) -> ClaimsmapError:
+            return ClaimsmapError(
+                f"{path}: {exc}; give numbers for {columns[0]} and {columns[1]} "
+                "(empty, NaN or N/A for a missing one)"
+            )
+
+        try:
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=1 << 26),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types={
+                        vessel: pa.string(),
+                        time: pa.string(),
+                        columns[0]: pa.float64(),
+                        columns[1]: pa.float64(),
+                    },
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            raise unreadable(exc) from None
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise unreadable(exc) from None
             yield from _split(_frame(batch, path, columns, vessel, time), chunk_rows)
     elif suffix in (".parquet", ".geoparquet", ".pq"):
         try:
@@ -451,7 +475,10 @@ class Presence:
     ----------
     periods : pandas.DataFrame
         One row per zone, vessel and period (day or hour, local to ``tz``) in
-        which the vessel was present: ``zone``, ``vessel``, ``period``.
+        which the vessel was present: ``zone``, ``vessel``, ``period``. A day
+        is its local date (a midnight without a zone); an hour is the time its
+        local hour began, in ``tz``, so the hour repeated when clocks go back
+        is two periods.
     visits : pandas.DataFrame
         ``vessel``, ``zone``, ``entry`` and ``exit`` (UTC times of the first
         and last positions inside), ``positions``, ``before`` and ``after``
@@ -475,11 +502,15 @@ class Presence:
 
     @property
     def periods_total(self) -> int:
-        """How many periods the analysis covers, from ``start`` to ``end``."""
-        freq = PERIODS[self.by]
-        first = self.start.tz_convert(self.tz).tz_localize(None).floor(freq)
-        last = self.end.tz_convert(self.tz).tz_localize(None).floor(freq)
-        return (last - first) // _STEP[self.by] + 1
+        """How many periods the analysis covers, from ``start`` to ``end``.
+
+        Days are local dates; hours are real hours, so a day on which clocks
+        go back has 25 and one on which they go forward has 23.
+        """
+        first, last = _labels(
+            np.array([self.start.value, self.end.value]), self.by, self.tz
+        )
+        return int((last - first) // _STEP[self.by].value) + 1
 
     @property
     def by_vessel(self) -> pd.DataFrame:
@@ -550,9 +581,10 @@ def presence(
     vessel, time, columns :
         Column names.
     start, end : optional
-        The analysis range, for the count of periods ("355 of 366 days"); by
-        default the first and last position. A time without a zone is read
-        in ``tz``.
+        The analysis range: the periods from ``start``'s to ``end``'s, both
+        included ("355 of 366 days"); by default the first and last position.
+        Only periods in the range are counted; visits and gaps that reach into
+        it are listed whole. A time without a zone is read in ``tz``.
     progress : bool, optional
         A progress bar on standard error; by default only when standard error
         is a terminal, so none when it is piped or redirected.
@@ -647,24 +679,40 @@ def _result(
         raise ClaimsmapError("no positions: the input is empty")
     t0 = pd.Timestamp(acc.t_min, tz="UTC") if start is None else _utc(start, tz)
     t1 = pd.Timestamp(acc.t_max, tz="UTC") if end is None else _utc(end, tz)
-    freq = PERIODS[by]
+    if t1 < t0:
+        raise ClaimsmapError(
+            f"start {t0.isoformat()} is after end {t1.isoformat()}: give start first"
+        )
     ids = pd.Index(index.ids)
-    # Each visit covers every period from its entry's to its exit's.
-    entry = _stamp(visits.entry.to_numpy()).tz_convert(tz).tz_localize(None).floor(freq)
-    leave = _stamp(visits.exit.to_numpy()).tz_convert(tz).tz_localize(None).floor(freq)
-    step = _STEP[by]
-    count = np.asarray((leave - entry) // step, dtype=np.int64) + 1
+    step = _STEP[by].value
+    # Each visit covers every period from its entry's to its exit's, and those
+    # within the analysis range are counted.
+    first, last = _labels(np.array([t0.value, t1.value]), by, tz)
+    entry = _labels(visits.entry.to_numpy(), by, tz)
+    leave = _labels(visits.exit.to_numpy(), by, tz)
+    count = np.maximum(-(-(leave - entry) // step), 0) + 1
     rep = np.repeat(np.arange(len(visits)), count)
     offset = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+    # Never past the exit's own period; hours are floored again, for the
+    # rare zone whose offset changes by part of an hour.
+    label = np.minimum(entry[rep] + offset * step, leave[rep])
+    if by == "hour":
+        label = _labels(label, by, tz)
+    keep = (label >= first) & (label <= last)
     periods = pd.DataFrame(
         {
             "zone": pd.Categorical.from_codes(
-                visits.zone.to_numpy()[rep], categories=ids
+                visits.zone.to_numpy()[rep][keep], categories=ids
             ),
-            "vessel": visits.vessel.to_numpy()[rep],
-            "period": entry[rep] + offset * step,
+            "vessel": visits.vessel.to_numpy()[rep][keep],
+            "period": _label_times(label[keep], by, tz),
         }
     ).drop_duplicates(ignore_index=True)
+    # Visits and gaps that reach into the range are listed whole.
+    lo, hi = _range_bounds(first, last, by, tz)
+    within = (visits.exit.to_numpy() >= lo) & (visits.entry.to_numpy() < hi)
+    visits = visits[within]
+    gaps = gaps[(gaps.end.to_numpy() > lo) & (gaps.start.to_numpy() < hi)]
     periods = periods.sort_values(["zone", "vessel", "period"], ignore_index=True)
     before = _stamp(visits.before.to_numpy())
     after = _stamp(visits.after.to_numpy())
@@ -723,7 +771,56 @@ def _row_count(positions: Any) -> int | None:
 
 def _utc(value: Any, tz: str) -> pd.Timestamp:
     """A time as UTC; a time (or date) without a zone is read in ``tz``."""
-    stamp = pd.Timestamp(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ClaimsmapError(
+            f"{value!r} is not a time: give a date or an ISO 8601 time, "
+            "such as 2024-01-01 or 2024-01-01T09:00+09:00"
+        ) from None
+    if pd.isna(stamp):
+        raise ClaimsmapError("a start or end of NaT: give a date or time")
     if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(tz)
+        # A wall time skipped by a clock change is taken as the moment after
+        # it; one that happens twice, as the first of them.
+        stamp = stamp.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
     return stamp.tz_convert("UTC")
+
+
+def _labels(ns: np.ndarray, by: str, tz: str) -> np.ndarray:
+    """Each UTC time's period, as int64 nanoseconds.
+
+    A day is its local date (midnight, as if the local clock were UTC), so
+    days step by 24 hours whatever the clocks do; an hour is the UTC time at
+    which its local hour began, so the hour that is repeated when clocks go
+    back is two hours and the one skipped when they go forward is none.
+    """
+    ns = np.asarray(ns, dtype=np.int64)
+    if len(ns) == 0:
+        return ns.copy()
+    utc = pd.DatetimeIndex(ns.view("datetime64[ns]"))
+    wall = utc.tz_localize("UTC").tz_convert(tz).tz_localize(None)
+    wall_ns = np.asarray(wall.asi8, dtype=np.int64)
+    if by == "day":
+        return wall_ns - wall_ns % _STEP["day"].value
+    return ns - wall_ns % _STEP["hour"].value
+
+
+def _label_times(labels: np.ndarray, by: str, tz: str) -> pd.DatetimeIndex:
+    """Period labels as times: local dates (naive midnights) or zoned hours."""
+    times = pd.DatetimeIndex(np.asarray(labels, dtype=np.int64).view("datetime64[ns]"))
+    if by == "day":
+        return times
+    return times.tz_localize("UTC").tz_convert(tz)
+
+
+def _range_bounds(first: int, last: int, by: str, tz: str) -> tuple[int, int]:
+    """The UTC times at which period ``first`` begins and period ``last`` ends."""
+    if by == "hour":
+        return first, last + _STEP["hour"].value
+    days = pd.DatetimeIndex(
+        np.array([first, last + _STEP["day"].value]).view("datetime64[ns]")
+    )
+    local = days.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    lo, hi = local.tz_convert("UTC").asi8
+    return int(lo), int(hi)
