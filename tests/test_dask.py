@@ -49,14 +49,20 @@ def test_locate_on_the_cluster_is_locate_on_one_machine(client, ais):
 
 def test_presence_on_the_cluster_is_presence_on_one_machine(client, ais):
     ddf = dd.from_pandas(ais, npartitions=6)
-    for kwargs in ({}, {"by": "hour", "tz": "Asia/Tokyo", "max_gap": "2h"}):
-        far = cmd.presence(ddf, **kwargs)
+    for kwargs in (
+        {},
+        {"by": "hour", "tz": "Asia/Tokyo", "max_gap": "2h"},
+        {"start": "2024-03-02", "end": "2024-03-03"},
+    ):
         near = cm.presence(ais, **kwargs)
+        far = cmd.presence(ddf, **kwargs)
         assert far.periods.equals(near.periods)
         assert far.visits.equals(near.visits)
         assert far.gaps.equals(near.gaps)
         assert far.summary() == near.summary()
     assert len(near.visits) > 50 and len(near.gaps) > 0
+    tasks = cmd.presence(ddf, shuffle_method="tasks")
+    assert tasks.visits.equals(cm.presence(ais).visits)
 
 
 def test_presence_of_chosen_zones_and_errors(client, ais):
