@@ -28,11 +28,11 @@ from claimsmap.geodesy import (
     range_ring,
 )
 from claimsmap.io import read_file
-from claimsmap.locate import locate
+from claimsmap.locate import ZoneIndex, locate
 from claimsmap.maps import Map
 from claimsmap.maritime import feature_zones, median_line, zones
 from claimsmap.overlaps import overlaps
-from claimsmap.presence import presence
+from claimsmap.presence import Presence, presence
 from claimsmap.queries import at, distances, within
 
 try:
@@ -49,8 +49,10 @@ __all__ = [
     "InvalidFeatureError",
     "InvalidLayerError",
     "Map",
+    "Presence",
     "UnknownLayerError",
     "UnknownNameError",
+    "ZoneIndex",
     "__version__",
     "area",
     "as_of",
