@@ -12,12 +12,14 @@ intervals) as Parquet files of 40 vessels each, then, from those files:
   ``dask.distributed.LocalCluster`` of 1 and then 2 worker processes (one
   thread each).
 
-Each cluster runs twice: with Dask's defaults, and with
+Each cluster runs three ways: with Dask's defaults; with
 ``MALLOC_MMAP_THRESHOLD_`` at 32 MiB set before the workers start and the
-task-based shuffle instead of P2P (faster on a few workers). Dask's
-nannies set ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap
-threshold, so every array above 128 KiB is mapped and unmapped afresh;
-numpy-heavy tasks in worker threads pay for it in page faults.
+task-based shuffle instead of P2P (faster on a few workers); and with that
+setting and ``in_order=True``, which reduces the partitions where they are
+(the files hold their vessels' positions in time order). Dask's nannies set
+``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap threshold,
+so every array above 128 KiB is mapped and unmapped afresh; numpy-heavy tasks
+in worker threads pay for it in page faults.
 
 It checks that every run gives the same answer (memberships per zone; the
 periods, visits and gaps of presence) and prints positions per second. The
@@ -90,16 +92,18 @@ def one_process(files: list[Path]) -> tuple[pd.Series, float, cm.Presence, float
 
 
 #: Set-ups compared: Dask's defaults, and the tuning docs/vessels.md gives.
+HEAP = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": 32 << 20}
 SETUPS = {
-    "Dask's defaults": ({}, None),
-    "MALLOC_MMAP_THRESHOLD_=32 MiB, task shuffle": (
-        {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": 32 << 20},
-        "tasks",
+    "Dask's defaults": ({}, {}),
+    "MALLOC_MMAP_THRESHOLD_=32 MiB, task shuffle": (HEAP, {"shuffle_method": "tasks"}),
+    "MALLOC_MMAP_THRESHOLD_=32 MiB, in_order=True (no shuffle)": (
+        HEAP,
+        {"in_order": True},
     ),
 }
 
 
-def on_cluster(folder: Path, workers: int, environment: dict, shuffle: str | None):
+def on_cluster(folder: Path, workers: int, environment: dict, options: dict):
     with (
         dask.config.set(environment),
         LocalCluster(
@@ -115,7 +119,7 @@ def on_cluster(folder: Path, workers: int, environment: dict, shuffle: str | Non
         sample = pd.read_parquet(sorted(folder.glob("*.parquet"))[0]).head(20_000)
         warm = dd.from_pandas(sample, npartitions=2)
         cmd.locate(warm).zone.value_counts().compute()
-        cmd.presence(warm, shuffle_method=shuffle)
+        cmd.presence(warm, **options)
 
         def locate_all() -> pd.Series:
             positions = dd.read_parquet(str(folder), columns=["lon", "lat"])
@@ -124,7 +128,7 @@ def on_cluster(folder: Path, workers: int, environment: dict, shuffle: str | Non
 
         counts, t_locate = timed(locate_all)
         result, t_presence = timed(
-            lambda: cmd.presence(dd.read_parquet(str(folder)), shuffle_method=shuffle)
+            lambda: cmd.presence(dd.read_parquet(str(folder)), **options)
         )
     return counts, t_locate, result, t_presence
 
@@ -154,12 +158,12 @@ def main() -> None:
             f"   presence {n / t_pre / 1e6:5.2f} M/s ({t_pre:5.1f} s)"
             f"   {counts.sum():,} memberships, {len(single.visits):,} visits"
         )
-        for name, (environment, shuffle) in SETUPS.items():
+        for name, (environment, options) in SETUPS.items():
             print(f"  Dask LocalCluster, {name}:")
             rates = {}
             for workers in (1, 2):
                 c_counts, c_loc, c_result, c_pre = on_cluster(
-                    folder, workers, environment, shuffle
+                    folder, workers, environment, options
                 )
                 assert c_counts.to_numpy().tolist() == counts.to_numpy().tolist(), (
                     f"{workers} workers: memberships per zone differ from one process"

@@ -65,6 +65,23 @@ def test_presence_on_the_cluster_is_presence_on_one_machine(client, ais):
     assert tasks.visits.equals(cm.presence(ais).visits)
 
 
+def test_presence_in_order_needs_no_shuffle(client, ais):
+    near = cm.presence(ais)
+    by_vessel = ais.sort_values(["vessel", "time"], ignore_index=True)
+    for frame in (ais, by_vessel):
+        far = cmd.presence(
+            dd.from_pandas(frame, npartitions=7, sort=False), in_order=True
+        )
+        assert far.periods.equals(near.periods)
+        assert far.visits.equals(near.visits)
+        assert far.gaps.equals(near.gaps)
+    backwards = pd.concat([ais.iloc[len(ais) // 2 :], ais.iloc[: len(ais) // 2]])
+    with pytest.raises(cm.ClaimsmapError, match="back in time at partition 1"):
+        cmd.presence(
+            dd.from_pandas(backwards, npartitions=2, sort=False), in_order=True
+        )
+
+
 def test_presence_of_chosen_zones_and_errors(client, ais):
     ddf = dd.from_pandas(ais, npartitions=3)
     zone = "jpn-senkaku-territorial-sea"

@@ -262,6 +262,30 @@ def test_chunks_and_files_give_the_same_answer(ais, tmp_path):
     same(whole, presence(by_vessel, chunk_rows=1000))
 
 
+def test_parts_read_apart_and_joined_in_order(ais):
+    """What claimsmap.dask does with in_order=True: each part alone, then joined."""
+    from claimsmap.presence import _Accumulator, _result, zone_index
+
+    index, gap = zone_index(None), pd.Timedelta("6h").value
+    whole = presence(ais)
+    fifths = [ais.iloc[rows] for rows in np.array_split(np.arange(len(ais)), 5)]
+    for parts in (fifths, [ais.iloc[:1], ais.iloc[1:2], ais.iloc[2:]]):
+        total = _Accumulator(index, gap)
+        for number, part in enumerate(parts):
+            alone = _Accumulator(index, gap)
+            alone.add(part, ("lon", "lat"), "vessel", "time")
+            total.follow(alone.state(), where=f"part {number}", advice="sort")
+        same(whole, _result(total, by="day", tz="UTC", start=None, end=None))
+    # A vessel that goes back in time from one part to the next is refused.
+    late, early = ais.iloc[5000:], ais.iloc[:5000]
+    total = _Accumulator(index, gap)
+    with pytest.raises(cm.ClaimsmapError, match=r"go back in time at part 1; sort"):
+        for number, part in enumerate([late, early]):
+            alone = _Accumulator(index, gap)
+            alone.add(part, ("lon", "lat"), "vessel", "time")
+            total.follow(alone.state(), where=f"part {number}", advice="sort")
+
+
 def test_bad_input_says_what_to_do(ais, tmp_path):
     with pytest.raises(cm.ClaimsmapError, match="by='week'"):
         presence(ais, by="week")

@@ -161,6 +161,7 @@ def presence(
     start: Any = None,
     end: Any = None,
     shuffle_method: str | None = None,
+    in_order: bool = False,
 ) -> Presence:
     """:func:`claimsmap.presence` on a Dask DataFrame: the same tables, computed.
 
@@ -169,6 +170,12 @@ def presence(
     ``shuffle_method`` is passed to :meth:`dask.dataframe.DataFrame.shuffle`:
     Dask's default on a distributed cluster is ``"p2p"``; ``"tasks"`` can be
     faster on a few workers (see the vessels guide).
+
+    ``in_order=True`` skips the shuffle, for positions whose vessels never go
+    back in time from one partition to the next (files sorted by time, or by
+    vessel then time, read in order): each partition is reduced where it is,
+    and the partitions are joined in order as chunks of one file would be. A
+    vessel that does go back in time is then an error.
     """
     ddf = _dataframe(positions)
     missing = [c for c in (vessel, time) if c not in ddf.columns]
@@ -191,15 +198,24 @@ def presence(
         }
     )
     slim = ddf.map_partitions(_positions, columns, vessel, time, meta=meta)
-    grouped = slim.shuffle(on="vessel", shuffle_method=shuffle_method)
+    if not in_order:
+        slim = slim.shuffle(on="vessel", shuffle_method=shuffle_method)
     parts = [
         dask.delayed(_reduce_part)(
             part, shared, gap_ns, ("lon", "lat"), "vessel", "time"
         )
-        for part in grouped.to_delayed()
+        for part in slim.to_delayed()
     ]
     reduced = dask.compute(*parts)
     total = _Accumulator(index, gap_ns)
-    for state in reduced:
-        total.absorb(state)
+    for number, state in enumerate(reduced):
+        if in_order:
+            total.follow(
+                state,
+                where=f"partition {number}",
+                advice="sort the positions by time (or by vessel, then time), "
+                "or leave in_order=False to shuffle them by vessel",
+            )
+        else:
+            total.absorb(state)
     return _result(total, by=by, tz=tz, start=start, end=end)

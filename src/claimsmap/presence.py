@@ -379,7 +379,62 @@ class _Accumulator:
             "t_min": self.t_min,
             "t_max": self.t_max,
             "positions": self.positions,
+            "carry": self.carry,
         }
+
+    def follow(self, state: dict[str, Any], where: str, advice: str) -> None:
+        """Take in the :meth:`state` of the positions that come next in time.
+
+        Another accumulator read them on its own. What the carry from chunk to
+        chunk would have done is done here: each vessel's row numbers go on
+        from this accumulator's, its first position there closes the gap or
+        the visit this one left open, and a vessel that goes back in time is
+        refused (``where`` names the part, ``advice`` says what to do).
+        """
+        firsts = (
+            pd.concat(state["firsts"], ignore_index=True)
+            if state["firsts"]
+            else pd.DataFrame({"vessel": [], "seq": [], "time": []})
+        )
+        opening = firsts[firsts.seq.to_numpy() == 0]
+        ids = pd.Index(opening.vessel.to_numpy())
+        t_first = opening.time.to_numpy().astype(np.int64)
+        last = np.array([self.carry.last.get(v, _NONE) for v in ids], dtype=np.int64)
+        seen = np.array([self.carry.seen.get(v, 0) for v in ids], dtype=np.int64)
+        known = last != _NONE
+        back = known & (t_first < last)
+        if back.any():
+            raise ClaimsmapError(
+                f"vessel {ids[int(np.argmax(back))]}'s positions go back in time "
+                f"at {where}; {advice}"
+            )
+        gap = known & (t_first - last > self.max_gap)
+        if gap.any():
+            self.gaps.append(
+                pd.DataFrame(
+                    {"vessel": ids[gap], "start": last[gap], "end": t_first[gap]}
+                )
+            )
+        for visits in state["visits"]:
+            pos = ids.get_indexer(visits.vessel.to_numpy())
+            visits = visits.copy()
+            opens = visits.first_seq.to_numpy() == 0
+            visits["before"] = np.where(opens, last[pos], visits.before.to_numpy())
+            visits["first_seq"] += seen[pos]
+            visits["last_seq"] += seen[pos]
+            self.visits.append(visits)
+        for part in state["firsts"]:
+            self.firsts.append(
+                part.assign(seq=part.seq + seen[ids.get_indexer(part.vessel)])
+            )
+        self.gaps += state["gaps"]
+        carry: _Carry = state["carry"]
+        for v, count in carry.seen.items():
+            self.carry.seen[v] = self.carry.seen.get(v, 0) + count
+            self.carry.last[v] = carry.last[v]
+        self.t_min = min(self.t_min, state["t_min"])
+        self.t_max = max(self.t_max, state["t_max"])
+        self.positions += state["positions"]
 
     def absorb(self, state: dict[str, Any]) -> None:
         """Take in the :meth:`state` of an accumulator that saw other vessels."""
