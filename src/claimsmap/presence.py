@@ -287,53 +287,34 @@ class _Accumulator:
         order = np.lexsort((t, codes))
         codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
         n = len(t)
-        self.positions += n
-        self.t_min = min(self.t_min, int(t.min()))
-        self.t_max = max(self.t_max, int(t.max()))
         first = np.ones(n, dtype=bool)
         first[1:] = codes[1:] != codes[:-1]
         starts = np.nonzero(first)[0]
         ids = vessels[codes[starts]]
-        carried_last = np.array(
-            [self.carry.last.get(v, _NONE) for v in ids], dtype=np.int64
-        )
-        carried_seen = np.array(
-            [self.carry.seen.get(v, 0) for v in ids], dtype=np.int64
-        )
-        back = t[starts] < carried_last
-        if back.any():
-            v = ids[int(np.argmax(back))]
-            raise ClaimsmapError(
-                f"{self.source}: vessel {v}'s positions go back in time "
-                "from the chunk before; "
-                "sort the file by time (or by vessel, then time)"
-            )
+        # The chunk is reduced on its own (row numbers from 0, nothing before
+        # each vessel's first position); follow() then joins it to the chunks
+        # before, as it joins partitions read apart.
         prev = np.empty(n, dtype=np.int64)
         prev[1:] = t[:-1]
-        prev[starts] = carried_last
-        run_start = np.repeat(starts, np.diff(np.append(starts, n)))
-        seq = (
-            np.arange(n)
-            - run_start
-            + np.repeat(carried_seen, np.diff(np.append(starts, n)))
-        )
+        prev[starts] = _NONE
+        seq = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
         vessel_of = vessels[codes]
         # Gaps: consecutive positions of a vessel further apart than max_gap.
+        gaps = []
         gap = (prev != _NONE) & (t - prev > self.max_gap)
         if gap.any():
-            self.gaps.append(
+            gaps.append(
                 pd.DataFrame(
                     {"vessel": vessel_of[gap], "start": prev[gap], "end": t[gap]}
                 )
             )
-        self.firsts.append(
-            pd.DataFrame({"vessel": ids, "seq": seq[starts], "time": t[starts]})
-        )
+        firsts = [pd.DataFrame({"vessel": ids, "seq": 0, "time": t[starts]})]
         # Visits: runs of consecutive rows inside the same zone.
         ptr, zone = self.index.memberships(lon, lat)
         row = np.repeat(np.arange(n), np.diff(ptr))
         by_zone = np.lexsort((row, zone))
         row, zone = row[by_zone], zone[by_zone]
+        visits = []
         if len(row):
             cont = np.zeros(len(row), dtype=bool)
             cont[1:] = (
@@ -350,7 +331,7 @@ class _Accumulator:
             inside = after < n
             inside[inside] &= ~first[after[inside]]
             nxt[inside] = t[after[inside]]
-            self.visits.append(
+            visits.append(
                 pd.DataFrame(
                     {
                         "vessel": vessel_of[r0],
@@ -366,9 +347,23 @@ class _Accumulator:
                 )
             )
         ends = np.append(starts[1:], n) - 1
-        for v, last, count in zip(ids, t[ends], seq[ends] + 1, strict=True):
-            self.carry.last[v] = int(last)
-            self.carry.seen[v] = int(count)
+        carry = _Carry(
+            last=dict(zip(ids, t[ends].tolist(), strict=True)),
+            seen=dict(zip(ids, (seq[ends] + 1).tolist(), strict=True)),
+        )
+        self.follow(
+            {
+                "visits": visits,
+                "gaps": gaps,
+                "firsts": firsts,
+                "t_min": int(t.min()),
+                "t_max": int(t.max()),
+                "positions": n,
+                "carry": carry,
+            },
+            where=f"{self.source}, the chunk from data row {row0}",
+            advice="sort the file by time (or by vessel, then time)",
+        )
 
     def state(self) -> dict[str, Any]:
         """What was gathered, without the index: small enough to send back."""
@@ -853,8 +848,7 @@ def _labels(ns: np.ndarray, by: str, tz: str) -> np.ndarray:
     ns = np.asarray(ns, dtype=np.int64)
     if len(ns) == 0:
         return ns.copy()
-    utc = pd.DatetimeIndex(ns.view("datetime64[ns]"))
-    wall = utc.tz_localize("UTC").tz_convert(tz).tz_localize(None)
+    wall = _stamp(ns).tz_convert(tz).tz_localize(None)
     wall_ns = np.asarray(wall.asi8, dtype=np.int64)
     if by == "day":
         return wall_ns - wall_ns % _STEP["day"].value
@@ -863,10 +857,9 @@ def _labels(ns: np.ndarray, by: str, tz: str) -> np.ndarray:
 
 def _label_times(labels: np.ndarray, by: str, tz: str) -> pd.DatetimeIndex:
     """Period labels as times: local dates (naive midnights) or zoned hours."""
-    times = pd.DatetimeIndex(np.asarray(labels, dtype=np.int64).view("datetime64[ns]"))
     if by == "day":
-        return times
-    return times.tz_localize("UTC").tz_convert(tz)
+        return _stamp(labels).tz_localize(None)
+    return _stamp(labels).tz_convert(tz)
 
 
 def _range_bounds(first: int, last: int, by: str, tz: str) -> tuple[int, int]:
