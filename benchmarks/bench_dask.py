@@ -34,13 +34,13 @@ import argparse
 import logging
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import dask
 import dask.dataframe as dd
 import pandas as pd
 import pyarrow.parquet as pq
+from _timing import timed
 from distributed import Client, LocalCluster
 
 import claimsmap as cm
@@ -67,12 +67,6 @@ def write_files(folder: Path, positions: int) -> list[Path]:
     return files
 
 
-def timed(task):
-    start = time.perf_counter()
-    value = task()
-    return value, time.perf_counter() - start
-
-
 def one_process(files: list[Path]) -> tuple[pd.Series, float, cm.Presence, float]:
     index = atlas_index()
 
@@ -85,9 +79,9 @@ def one_process(files: list[Path]) -> tuple[pd.Series, float, cm.Presence, float
             counts += table.zone.value_counts().reindex(index.ids).to_numpy()
         return counts
 
-    counts, t_locate = timed(locate_all)
+    t_locate, counts = timed(locate_all, 1)
     frames = (pd.read_parquet(path) for path in files)
-    result, t_presence = timed(lambda: cm.presence(frames, progress=False))
+    t_presence, result = timed(lambda: cm.presence(frames, progress=False), 1)
     return counts, t_locate, result, t_presence
 
 
@@ -126,9 +120,9 @@ def on_cluster(folder: Path, workers: int, environment: dict, options: dict):
             zones = cmd.locate(positions).zone.value_counts().compute()
             return zones.reindex(atlas_index().ids, fill_value=0)
 
-        counts, t_locate = timed(locate_all)
-        result, t_presence = timed(
-            lambda: cmd.presence(dd.read_parquet(str(folder)), **options)
+        t_locate, counts = timed(locate_all, 1)
+        t_presence, result = timed(
+            lambda: cmd.presence(dd.read_parquet(str(folder)), **options), 1
         )
     return counts, t_locate, result, t_presence
 

@@ -10,23 +10,13 @@ are timed on the same pairs, and both are compared with GeographicLib.
 
 from __future__ import annotations
 
-import time
-
 import geopandas as gpd
 import numpy as np
 import shapely
+from _timing import timed
 from geographiclib.geodesic import Geodesic
 
 import claimsmap as cm
-
-
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import time
 import geopandas as gpd
 import numpy as np
 import shapely
+from _timing import timed
 
 from claimsmap.locate import ZoneIndex, atlas_zones
 
@@ -24,16 +25,6 @@ from claimsmap.locate import ZoneIndex, atlas_zones
 def keys(points: np.ndarray, zones: np.ndarray, n_zones: int) -> np.ndarray:
     """Point-zone pairs as sorted integers, to compare methods exactly."""
     return np.sort(points.astype(np.int64) * n_zones + zones)
-
-
-def best_of(runs: int, func, *args):
-    """The fastest of a few runs (the first pays for page faults), and the result."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = func(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:
@@ -50,8 +41,8 @@ def main() -> None:
     start = time.perf_counter()
     index = ZoneIndex.build(zones)
     t_build = time.perf_counter() - start
-    t_csr, (ptr, zone) = best_of(3, index.memberships, lon, lat)
-    t_table, table = best_of(3, index.locate, lon, lat)
+    t_csr, (ptr, zone) = timed(lambda: index.memberships(lon, lat))
+    t_table, table = timed(lambda: index.locate(lon, lat))
     ours = keys(np.repeat(np.arange(n), np.diff(ptr)), zone, z)
     assert np.array_equal(ours, keys(table.point.to_numpy(), table.zone.cat.codes, z))
     near = float(index.has_border[index.signature(lon, lat)].mean())
@@ -70,10 +61,10 @@ def main() -> None:
             z,
         )
 
-    t_shapely, theirs = best_of(1, prepared, shapely.intersects_xy)
+    t_shapely, theirs = timed(lambda: prepared(shapely.intersects_xy), 1)
     assert np.array_equal(ours, theirs), "claimsmap and shapely.intersects_xy disagree"
     # contains_xy leaves out the boundary; no random point falls on one.
-    t_contains, theirs = best_of(1, prepared, shapely.contains_xy)
+    t_contains, theirs = timed(lambda: prepared(shapely.contains_xy), 1)
     assert np.array_equal(ours, theirs), "claimsmap and shapely.contains_xy disagree"
 
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)

@@ -12,26 +12,17 @@ distances, themselves tested against GeographicLib to a millimetre).
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from _timing import timed
 
 import claimsmap as cm
 from claimsmap.geodesy import NMI, distances_to
 
 LIMIT = 200 * NMI
-
-
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def vertex_errors(result, source) -> np.ndarray:
