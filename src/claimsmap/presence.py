@@ -261,14 +261,12 @@ class _Accumulator:
         self.firsts: list[pd.DataFrame] = []
         self.t_min, self.t_max = np.iinfo(np.int64).max, np.iinfo(np.int64).min
         self.positions = 0
-        self.chunks = 0
 
     def add(
         self, chunk: pd.DataFrame, columns: tuple[str, str], vessel: str, time: str
     ) -> None:
         # Rows are named as a person counts them: the first data row is 1.
         where, row0 = f"{self.source}, data row", self.positions + 1
-        self.chunks += 1
         if len(chunk) == 0:
             return
         for name in (vessel, time):
