@@ -71,6 +71,13 @@ def test_wrong_crs_geopackage(tmp_path, feature_props):
         cm.read_file(path)
 
 
+def test_table_without_geometry(tmp_path):
+    path = tmp_path / "positions.csv"
+    path.write_text("vessel,time,lon,lat\n1,2024-01-01T00:00Z,123.5,25.7\n")
+    with pytest.raises(cm.InvalidLayerError, match=r"positions\.csv: has no geometry"):
+        cm.read_file(path)
+
+
 def test_geopackage_in_4326_reads(tmp_path, feature_props):
     frame = gpd.GeoDataFrame([feature_props], geometry=[Point(123.47, 25.74)], crs=4326)
     frame["names"] = frame["names"].map(json.dumps)

@@ -155,6 +155,11 @@ def _frame_from_ogr(path: Path, label: str) -> gpd.GeoDataFrame:
         frame = pyogrio.read_dataframe(path)
     except Exception as err:  # pyogrio raises several unrelated types
         raise InvalidLayerError(f"{label}: cannot be read ({err})") from err
+    if not isinstance(frame, gpd.GeoDataFrame):  # a table, such as a CSV
+        raise InvalidLayerError(
+            f"{label}: has no geometry; give a layer file with one "
+            "(GeoJSON, GeoPackage, FlatGeobuf, Shapefile or GeoParquet)"
+        )
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         found = frame.crs.to_string() if frame.crs is not None else "none"
         raise InvalidLayerError(
