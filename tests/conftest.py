@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 
 import pyogrio
 import pyproj
 import pytest
 import shapely
+
+
+def pytest_configure(config):
+    """One cache folder for the session, never the user's own.
+
+    Set before anything is collected, so doctests and the command lines the
+    tests start (which inherit the environment) share it.
+    """
+    folder = tempfile.mkdtemp(prefix="claimsmap-test-cache-")
+    os.environ["CLAIMSMAP_CACHE_DIR"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_report_header(config):
