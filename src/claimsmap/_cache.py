@@ -111,7 +111,7 @@ def get(namespace: str, key: Any) -> Any | None:
         if hashlib.sha256(payload).hexdigest() == expected:
             try:
                 return pickle.loads(payload)
-            except Exception:  # noqa: BLE001 - any failure means rebuild
+            except Exception:  # any failure to unpickle means rebuild
                 pass
     with contextlib.suppress(OSError):
         path.unlink()
@@ -147,8 +147,9 @@ def put(namespace: str, key: Any, value: Any) -> Path | None:
         if not _warned:
             _warned = True
             warnings.warn(
-                f"claimsmap cannot keep results in {path.parent} ({err.strerror or err}); "
-                f"answers are computed afresh each time. Set {ENV_DIR} to a "
+                f"claimsmap cannot keep results in {path.parent} "
+                f"({err.strerror or err}); answers are computed afresh each time. "
+                f"Set {ENV_DIR} to a "
                 "writable folder to keep them.",
                 RuntimeWarning,
                 stacklevel=3,
