@@ -1,19 +1,17 @@
 """Geodesic buffers, areas and lengths against GeographicLib.
 
-The reference distance from a point to a line is computed here with
-GeographicLib alone (a golden-section search along each geodesic edge), so a
-mistake in claimsmap's own nearest-point code cannot hide in both.
+The reference distance from a point to a line is GeographicLib's alone
+(:mod:`tests.geodesic_reference`), so a mistake in claimsmap's own
+nearest-point code cannot hide in both.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 import pytest
 import shapely
-from geographiclib.geodesic import Geodesic
 from geographiclib.polygonarea import PolygonArea
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,47 +20,7 @@ from shapely import LineString, MultiPoint, Point, Polygon
 import claimsmap as cm
 from claimsmap.geodesy import NMI, distances_to
 
-G = Geodesic.WGS84
-INVERSE_PHI = (math.sqrt(5) - 1) / 2
-
-
-def to_edge(p, a, b):
-    """Metres from p to the geodesic edge a-b, by GeographicLib alone."""
-    line = G.InverseLine(a[1], a[0], b[1], b[0])
-
-    def f(s):
-        q = line.Position(s)
-        return G.Inverse(p[1], p[0], q["lat2"], q["lon2"])["s12"]
-
-    # Bracket on a coarse sample, then golden-section to a millimetre.
-    n = 32
-    samples = [line.s13 * i / n for i in range(n + 1)]
-    values = [f(s) for s in samples]
-    i = min(range(n + 1), key=values.__getitem__)
-    lo, hi = samples[max(i - 1, 0)], samples[min(i + 1, n)]
-    while hi - lo > 1e-3:
-        x1, x2 = hi - INVERSE_PHI * (hi - lo), lo + INVERSE_PHI * (hi - lo)
-        if f(x1) <= f(x2):
-            hi = x2
-        else:
-            lo = x1
-    return min(f((lo + hi) / 2), values[0], values[-1])
-
-
-def to_geometry(p, geom):
-    """Metres from p to the edges and points of geom, by GeographicLib alone."""
-    best = math.inf
-    for part in shapely.get_parts(geom):
-        if part.geom_type == "Point":
-            best = min(best, G.Inverse(p[1], p[0], part.y, part.x)["s12"])
-            continue
-        rings = (
-            [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
-        )
-        for ring in rings:
-            for a, b in itertools.pairwise(ring.coords):
-                best = min(best, to_edge(p, a, b))
-    return best
+from .geodesic_reference import G, to_geometry
 
 
 def vertices(geom):

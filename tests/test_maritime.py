@@ -19,6 +19,8 @@ import claimsmap as cm
 from claimsmap.geodesy import NMI
 from claimsmap.maritime import entitlement, equidistance_gap, sources
 
+from .geodesic_reference import to_geometry
+
 G = Geodesic.WGS84
 
 
@@ -145,8 +147,15 @@ def test_median_line_between_two_coasts():
     west = LineString([(119.0, 22.0), (119.3, 23.0), (119.9, 24.0), (120.4, 25.0)])
     east = LineString([(121.0, 22.0), (121.1, 23.5), (121.8, 25.2)])
     line = cm.median_line(west, east, limit_nmi=60)
-    gap = equidistance_gap(line, west, east)
-    assert np.abs(gap).max() < 1e-3
+    # Equidistant by GeographicLib alone: each coast's nearest point found by a
+    # golden-section search along its geodesic edges to 1 mm, sharing no code
+    # with the nearest-edge search that built the line. Every vertex is as far
+    # from one coast as from the other, to the millimetre median_line states.
+    xy = shapely.get_coordinates(line)
+    gap = np.array([to_geometry(p, west) - to_geometry(p, east) for p in xy])
+    assert np.abs(gap).max() < 1e-3, xy[np.abs(gap).argmax()]
+    # equidistance_gap, the same measure by claimsmap's own code, agrees.
+    assert np.abs(equidistance_gap(line, west, east) - gap).max() < 1e-3
     assert line.length > 2.0  # it runs the length of the two coasts
     with pytest.raises(cm.ClaimsmapError, match="touch or overlap"):
         cm.median_line(west, west)
