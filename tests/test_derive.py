@@ -13,6 +13,8 @@ import claimsmap as cm
 from claimsmap import derive
 from claimsmap.catalog import catalog
 
+from .geodesic_reference import G
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -112,6 +114,34 @@ def test_japans_senkaku_zones():
     for _, island in cm.present(cm.load("senkaku-islands")).iterrows():
         assert ts.contains(island.geometry), island["id"]
         assert not cz.contains(island.geometry)
-    # A Japan Coast Guard figure: the territorial sea limit lies 12 nmi out.
-    uotsuri = cm.find("Uotsuri-jima").geometry
-    assert cm.distance(uotsuri, ts.boundary).nmi <= 12.0 + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("layer_id", "rings"),
+    [
+        ("jpn-senkaku-territorial-sea", {"exterior": 12}),
+        ("jpn-senkaku-contiguous-zone", {"exterior": 24, "interior": 12}),
+    ],
+)
+def test_japans_senkaku_limits_lie_at_12_and_24_nmi(layer_id, rings):
+    """Every vertex of the limits is 12 (24) nmi from the nearest island, to 1 m.
+
+    Japan's Act on the Territorial Sea and the Contiguous Zone (1977), arts. 1
+    and 4: the territorial sea reaches 12 nmi and the contiguous zone 24 nmi
+    from the baselines; 1 nmi = 1852 m. Measured by GeographicLib from the
+    islands' points (the layers' stated sources), so a belt too narrow fails
+    as surely as one too wide; 1 m allows for the 1e-5 degree grid the files
+    are written on.
+    """
+    zone = cm.load(layer_id).geometry.iloc[0]
+    islands = [g.coords[0] for g in cm.present(cm.load("senkaku-islands")).geometry]
+    for poly in shapely.get_parts(zone):
+        found = {"exterior": [poly.exterior], "interior": list(poly.interiors)}
+        assert {k for k, v in found.items() if v} == set(rings)
+        for kind, nmi in rings.items():
+            for ring in found[kind]:
+                for x, y in ring.coords:
+                    metres = min(
+                        G.Inverse(y, x, lat, lon)["s12"] for lon, lat in islands
+                    )
+                    assert abs(metres - nmi * 1852) < 1.0, (x, y, metres)
