@@ -149,17 +149,53 @@ def test_bad_dates_and_worldviews(kwargs, match):
         cm.load("scs-features", **kwargs)
 
 
-def test_every_history_row_belongs_to_a_place_with_a_sourced_change():
-    for layer in ("scs-features", "senkaku-islands"):
-        frame = cm.load(layer)
-        for _, row in frame[frame["until"].notna()].iterrows():
-            assert row["place"] in set(frame["place"])
-            assert row["id"] != row["place"]
-            successors = frame[
-                (frame["place"] == row["place"]) & (frame["since"] == row["until"])
-            ]
-            assert len(successors) == 1, row["id"]
-            assert successors.iloc[0]["controller"] != row["controller"]
+# Every change of hands the layers record, typed from the sources: per place,
+# each holder and the day it took over; the last still holds.
+SENKAKUS = (
+    "uotsuri-jima",
+    "kuba-jima",
+    "taisho-jima",
+    "kita-kojima",
+    "minami-kojima",
+    "oki-no-kitaiwa",
+    "oki-no-minamiiwa",
+    "tobise",
+)
+CONTROL_HISTORIES = {
+    "scs-features": {
+        # Battle of the Paracel Islands (Wikipedia): South Vietnam garrisoned
+        # Pattle Island from 1956; its commandos landed on Robert and Money
+        # Islands on 17 January 1974; the PRC took all three on 20 January.
+        "scs-pattle-island": [("VNM", "1956"), ("CHN", "1974-01-20")],
+        "scs-robert-island": [("VNM", "1974-01-17"), ("CHN", "1974-01-20")],
+        "scs-money-island": [("VNM", "1974-01-17"), ("CHN", "1974-01-20")],
+        # Philippine from 1978 (Wikipedia, Scarborough Shoal) until the end of
+        # the 2012 standoff, 10 April to 15 June 2012 (ICB crisis summary).
+        "scs-scarborough-shoal": [("PHL", "1978"), ("CHN", "2012-06-15")],
+        # SCSPI, Nanzi Island: the Philippines from 1971, South Vietnam in 1975.
+        "scs-southwest-cay": [("PHL", "1971"), ("VNM", "1975")],
+    },
+    # Administered by the United States from 1945 until the Okinawa Reversion
+    # Agreement entered into force on 15 May 1972 (Cabinet Secretariat of Japan).
+    "senkaku-islands": {
+        f"senkaku-{island}": [("USA", "1945"), ("JPN", "1972-05-15")]
+        for island in SENKAKUS
+    },
+}
+
+
+@pytest.mark.parametrize("layer", list(CONTROL_HISTORIES))
+def test_the_recorded_changes_of_hands_are_the_published_ones(layer):
+    frame = cm.load(layer)
+    changed = set(frame.loc[frame["until"].notna(), "place"])
+    histories = {}
+    for place in changed:
+        rows = frame[frame["place"] == place].sort_values("since")
+        # Each row ends the day the next begins; the last is open.
+        assert rows["until"].iloc[:-1].tolist() == rows["since"].iloc[1:].tolist()
+        assert rows["until"].iloc[-1:].isna().all(), place
+        histories[place] = list(zip(rows["controller"], rows["since"], strict=True))
+    assert histories == CONTROL_HISTORIES[layer]
 
 
 @pytest.mark.parametrize("name", reference.AWARD_2016_HIGH_TIDE_ROCKS)
