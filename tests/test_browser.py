@@ -40,6 +40,31 @@ def browser():
         b.close()
 
 
+# The page has done what it defers past the load event: the layer control is
+# grouped under its themes, the date slider shows its month (and the dated
+# layers are filled for it), and the map has ended the zoom or pan to its
+# bounds. Leaflet starts that animation at the next frame, so two frames are
+# let pass first (NEXT_FRAMES).
+NEXT_FRAMES = (
+    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+)
+READY = """() => {
+    const k = Object.keys(window).find(k => k.startsWith('map_')
+                                       && window[k] instanceof L.Map);
+    if (!k) { return false; }
+    const map = window[k];
+    const box = document.querySelector('.leaflet-control-layers-overlays');
+    const grouped = !box || !box.querySelector('label') || box.querySelector('.cm-group');
+    const out = document.querySelector('.cm-slider output');
+    const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+    return grouped && (!out || out.textContent !== '') && !moving;
+}"""
+
+# Every image on the page has loaded or failed; its load or error handlers have
+# run, in the task that set it complete.
+IMAGES_SETTLED = "() => Array.from(document.images).every(img => img.complete)"
+
+
 class Page:
     def __init__(self, browser, path):
         self.page = browser.new_page(viewport={"width": 1200, "height": 850})
@@ -51,10 +76,8 @@ class Page:
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(path.as_uri())
-        self.page.wait_for_function(
-            "() => Object.keys(window).some(k => k.startsWith('map_'))"
-        )
-        self.page.wait_for_timeout(300)
+        self.page.evaluate(NEXT_FRAMES)
+        self.page.wait_for_function(READY)
 
     def pixel(self, lon, lat):
         """Page coordinates of a (lon, lat) on the map."""
@@ -135,7 +158,11 @@ def test_text_from_data_runs_nothing(browser, tmp_path):
     assert (
         view.page.locator(".leaflet-popup-content a").count() == 0
     )  # javascript: not linked
-    view.page.wait_for_timeout(300)
+    # Nothing from the data became markup anywhere on the page; an injected
+    # <img onerror> would have fired by the time every image has settled, and
+    # a script would have run before the load event the page was opened on.
+    view.page.wait_for_function(IMAGES_SETTLED)
+    assert view.page.locator("[onerror], img[src='x']").count() == 0
     assert view.dialogs == [] and view.errors == [] and view.failed == []
     view.page.close()
 
@@ -321,9 +348,17 @@ def test_the_date_slider_shows_who_held_what(browser, tmp_path):
     # Declared later, the Kalayaan Island Group is not drawn in 1973.
     kig = cm.find("phl-kalayaan-island-group").geometry.representative_point()
     view.close_popups()
+    # The click is handled once a layer under it has opened its popup (Leaflet
+    # then stops the event) or, if none took it, once the map has heard it.
+    view.page.evaluate(
+        """() => { const k = Object.keys(window).find(k => k.startsWith('map_')
+                    && window[k] instanceof L.Map);
+                   window.cmHandled = 0;
+                   window[k].on('click popupopen', () => { window.cmHandled += 1; }); }"""
+    )
     x, y = view.pixel(kig.x, kig.y)
     view.page.mouse.click(x, y)
-    view.page.wait_for_timeout(300)
+    view.page.wait_for_function("() => window.cmHandled >= 1")
     assert "Kalayaan" not in " ".join(
         view.page.locator(".leaflet-popup-content").all_inner_texts()
     )
