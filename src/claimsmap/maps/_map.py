@@ -373,6 +373,13 @@ def _for_display(geom: BaseGeometry, precision_m: Any) -> BaseGeometry:
     return shapely.set_precision(geom, 10.0**-decimals)
 
 
+def _land_for_display(geoms: Any) -> Any:
+    """The basemap as drawn: simplified to ~500 m and rounded to ~100 m (a backdrop)."""
+    return shapely.set_precision(
+        shapely.simplify(geoms, 0.005, preserve_topology=True), 0.001
+    )
+
+
 def _feature_dicts(
     frame: gpd.GeoDataFrame,
     title: str,
@@ -517,10 +524,7 @@ class Map:
 
     def _add_basemap(self) -> None:
         land = load(BASEMAP)
-        # Simplified to ~500 m and rounded to ~100 m: the basemap is a backdrop.
-        geoms = shapely.set_precision(
-            shapely.simplify(land.geometry.values, 0.005, preserve_topology=True), 0.001
-        )
+        geoms = _land_for_display(land.geometry.values)
         features = [
             {
                 "type": "Feature",

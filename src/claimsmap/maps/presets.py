@@ -187,6 +187,24 @@ def build_preset(name: str) -> Map:
     """
     from claimsmap.maps._map import Map
 
+    preset = _preset(name)
+    m = Map(
+        title=preset.title,
+        bounds=preset.bounds,
+        time_slider=preset.time_slider,
+        at=preset.at,
+    )
+    for layer in preset.layers:
+        m.add_layer(
+            layer, style=preset.styles.get(layer), style_by=preset.style_by.get(layer)
+        )
+    for center, radius, unit in preset.rings:
+        m.add_ring(center, radius, unit)  # type: ignore[arg-type]
+    return m
+
+
+def _preset(name: str) -> Preset:
+    """The preset called ``name``: one of :data:`PRESETS`, or ``atlas``."""
     key = name.strip().casefold() if isinstance(name, str) else name
     if key == "atlas":
         preset = Preset(
@@ -201,16 +219,4 @@ def build_preset(name: str) -> Map:
     else:
         known = ", ".join(["atlas", *PRESETS])
         raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
-    m = Map(
-        title=preset.title,
-        bounds=preset.bounds,
-        time_slider=preset.time_slider,
-        at=preset.at,
-    )
-    for layer in preset.layers:
-        m.add_layer(
-            layer, style=preset.styles.get(layer), style_by=preset.style_by.get(layer)
-        )
-    for center, radius, unit in preset.rings:
-        m.add_ring(center, radius, unit)  # type: ignore[arg-type]
-    return m
+    return preset
