@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,21 +12,14 @@ import claimsmap as cm
 from claimsmap import derive
 from claimsmap.catalog import catalog
 
+from .scripts import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_script():
-    spec = importlib.util.spec_from_file_location(
-        "build_derived", ROOT / "scripts" / "build_derived.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def script():
-    return build_script()
+    return load_script("build_derived")
 
 
 @pytest.mark.parametrize(
