@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import shapely
 from shapely import Point
@@ -13,8 +11,6 @@ from claimsmap import derive
 from claimsmap.catalog import catalog
 
 from .scripts import load_script
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
