@@ -134,8 +134,11 @@ def land_claims_md() -> list[str]:
         "official maps of the Line of Actual Control are not published as "
         "coordinates; no more exact open source for these areas is known. No "
         "date of control is given (`since` is empty): Natural Earth gives none. "
-        "Names in Hindi, Korean, Russian, Urdu and Dzongkha are not yet in the "
-        "layer (Natural Earth's file has some of them; the input here does not).",
+        "Names: English, Chinese and Japanese for every area; Hindi and "
+        f"traditional Chinese (`{prov['names']}`, from the same Natural Earth "
+        "file) so far only for Arunachal Pradesh and Aksai Chin. Korean names "
+        "for Dokdo, Russian for the Kurils, Hindi for the smaller Himalayan "
+        "areas and Dzongkha for Bhutan's are not yet in the layer.",
         "",
         "| id | km² | held by | claimants | views |",
         "| --- | --- | --- | --- | --- |",

@@ -46,6 +46,9 @@ SOURCE = (
     / "sources"
     / "ne-10m-disputed-areas-east-asia.geojson"
 )
+# Names the extract lacks (Hindi, traditional Chinese), from the same
+# Natural Earth attribute file; see its "note".
+NAMES = SOURCE.with_name("ne-10m-disputed-areas-names.json")
 OUTPUT = DATA / f"{LAYER_ID}.geojson"
 DECIMALS = 6  # as the input: 0.000001 deg ~ 0.1 m
 #: How far an edge may be moved onto the basemap's border, in metres: the two
@@ -160,13 +163,15 @@ def _views(props: dict, claimants: list[str], brk: str) -> dict[str, str]:
     return dict(sorted(views.items()))
 
 
-def _names(props: dict) -> dict[str, str]:
+def _names(props: dict, extra: dict[str, str]) -> dict[str, str]:
     names = {"en": props["NAME_EN"], "zh": props["NAME_ZH"], "ja": props["NAME_JA"]}
-    return {k: v for k, v in names.items() if v}
+    names.update(extra)
+    return {k: v for k, v in sorted(names.items()) if v}
 
 
 def build_features() -> list[dict]:
     raw = json.loads(SOURCE.read_text(encoding="utf-8"))
+    extra_names = json.loads(NAMES.read_text(encoding="utf-8"))["names"]
     land = cm.load(BASEMAP)
     units = dict(zip(land["id"], land.geometry, strict=True))
     holders = dict(zip(land["id"], land["controller"], strict=True))
@@ -212,7 +217,7 @@ def build_features() -> list[dict]:
                 "properties": {
                     "id": f"land-{slug}",
                     "name": name,
-                    "names": _names(props),
+                    "names": _names(props, extra_names.get(brk, {})),
                     "kind": "claim-area",
                     "claimants": claimants,
                     "controller": holder_code,
@@ -274,6 +279,8 @@ def main() -> None:
             "script": "scripts/build_land_claims.py",
             "input": str(SOURCE.relative_to(ROOT)),
             "input_sha256": hashlib.sha256(SOURCE.read_bytes()).hexdigest(),
+            "names": str(NAMES.relative_to(ROOT)),
+            "names_sha256": hashlib.sha256(NAMES.read_bytes()).hexdigest(),
             "geometry": {
                 "repo": GEOMETRY_REPO,
                 "path": GEOMETRY_PATH,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -88,11 +89,11 @@ def test_layer_is_what_the_script_builds(script):
     for a, b in zip(fresh, shipped, strict=True):
         assert shape(a["geometry"]).equals(shape(b["geometry"])), a["properties"]["id"]
     prov = catalog()["layers"][LAND_CLAIMS]["provenance"]
-    import hashlib
-
-    assert (
-        prov["input_sha256"] == hashlib.sha256(script.SOURCE.read_bytes()).hexdigest()
-    )
+    for path, digest in (
+        (script.SOURCE, "input_sha256"),
+        (script.NAMES, "names_sha256"),
+    ):
+        assert prov[digest] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_every_area_has_its_holder_claimants_and_views(claims):
@@ -119,6 +120,11 @@ def test_every_area_has_its_holder_claimants_and_views(claims):
     assert (kurils["controller"], kurils["claimants"]) == ("RUS", ["RUS", "JPN"])
     assert (dokdo["controller"], dokdo["claimants"]) == ("KOR", ["KOR", "JPN"])
     assert dokdo["names"]["ja"] == "竹島" and dokdo["names"]["zh"] == "独岛"
+    # Each party's language where Natural Earth gives it: Hindi for India's,
+    # traditional Chinese for the ROC's maps; the gazetteer finds them.
+    for name in ("अरुणाचल प्रदेश", "阿魯納恰爾邦", "Arunachal Pradesh"):
+        assert cm.find(name).id == "land-arunachal-pradesh", name
+    assert cm.find("अक्साई चिन").id == "land-aksai-chin"
     # Natural Earth gives no dates; none is made up.
     assert claims["since"].isna().all()
     assert (claims["precision_m"] >= 1000).all()

@@ -68,7 +68,23 @@ Place = Annotated[
 ]
 UnitQ = Annotated[Literal["km", "nmi", "m"], Query()]
 WorldviewQ = Annotated[
-    Literal["de-facto", "CHN", "TWN", "JPN", "PHL", "VNM", "MYS", "BRN", "IDN"] | None,
+    Literal[
+        "de-facto",
+        "CHN",
+        "TWN",
+        "JPN",
+        "PHL",
+        "VNM",
+        "MYS",
+        "BRN",
+        "IDN",
+        "IND",
+        "BTN",
+        "PAK",
+        "RUS",
+        "KOR",
+    ]
+    | None,
     Query(),
 ]
 Limit = Annotated[int, Query(ge=1, le=5000, description="most features returned")]
