@@ -104,6 +104,10 @@ AREAS = {
     "Kuril Is.": ("southern-kuril-islands", "Southern Kuril Islands", "islands"),
     "Dokdo": ("dokdo-takeshima", "Dokdo / Takeshima (Liancourt Rocks)", "islands"),
 }
+# Names a reader may look for beyond Natural Earth's BRK_NAME and NAME_xx:
+# Takeshima is the Hepburn romanisation of NAME_JA 竹島, the name Japan's
+# Ministry of Foreign Affairs uses in English.
+ALIASES = {"Dokdo": ["Takeshima"]}
 # Parties whose view the file's columns do not give, where Natural Earth's own
 # note says it: Pakistan ceded the Shaksgam valley to China.
 EXTRA_VIEWS = {"Shaksam Valley": {"PAK": "CHN"}}
@@ -171,7 +175,8 @@ def _names(props: dict, extra: dict[str, str]) -> dict[str, str]:
 
 def build_features() -> list[dict]:
     raw = json.loads(SOURCE.read_text(encoding="utf-8"))
-    extra_names = json.loads(NAMES.read_text(encoding="utf-8"))["names"]
+    supplement = json.loads(NAMES.read_text(encoding="utf-8"))
+    extra_names, extra_aliases = supplement["names"], supplement["aliases"]
     land = cm.load(BASEMAP)
     units = dict(zip(land["id"], land.geometry, strict=True))
     holders = dict(zip(land["id"], land["controller"], strict=True))
@@ -240,6 +245,10 @@ def build_features() -> list[dict]:
                     "source_url": ATTRIBUTE_URL,
                     "precision_m": 5000 if how == "land" else 1000,
                     "views": views,
+                    "aliases": sorted(
+                        {brk, *ALIASES.get(brk, []), *extra_aliases.get(brk, [])}
+                        - {name, *_names(props, {}).values()}
+                    ),
                     "note": props["NOTE_BRK"],
                     "wikidata": props["WIKIDATAID"],
                     "area_km2": round(area(fitted, "km2"), 2),

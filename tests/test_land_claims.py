@@ -125,6 +125,9 @@ def test_every_area_has_its_holder_claimants_and_views(claims):
     for name in ("अरुणाचल प्रदेश", "阿魯納恰爾邦", "Arunachal Pradesh"):
         assert cm.find(name).id == "land-arunachal-pradesh", name
     assert cm.find("अक्साई चिन").id == "land-aksai-chin"
+    # Natural Earth's own labels and the other party's name find them too.
+    assert cm.find("Dokdo").id == cm.find("Takeshima").id == "land-dokdo-takeshima"
+    assert cm.find("South Tibet").id == "land-arunachal-pradesh"
     # Natural Earth gives no dates; none is made up.
     assert claims["since"].isna().all()
     assert (claims["precision_m"] >= 1000).all()
