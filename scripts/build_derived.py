@@ -65,8 +65,10 @@ LAYERS = {
         "controller": "CHN",
         "precision_m": 2000,
         "source": "Derived by claimsmap.derive.prc_controlled: Natural Earth land "
-        "held by the PRC, and a geodesic 12-nmi belt around each feature the PRC "
-        "holds in the curated feature layers on the date given in 'as_of'.",
+        "held by the PRC (with the disputed land it holds, layer land-claims: "
+        "Aksai Chin, the Shaksgam valley), and a geodesic 12-nmi belt around each "
+        "feature the PRC holds in the curated feature layers on the date given in "
+        "'as_of'.",
         "source_url": "https://www.naturalearthdata.com/",
     },
     "prc-claimed-not-controlled": {
@@ -83,7 +85,9 @@ LAYERS = {
         "precision_m": 5000,
         "source": "Derived by claimsmap.derive.prc_claimed_not_controlled: the sea "
         "inside the dashed line, land the PRC claims and others hold (Taiwan, the "
-        "Spratly Islands), 12-nmi belts around the features it claims and does not "
+        "Spratly Islands, and from layer land-claims Arunachal Pradesh, Demchok, "
+        "the Samdu, Tirpani and Bara Hotii valleys and two areas of Bhutan), "
+        "12-nmi belts around the features it claims and does not "
         "hold, and its 2012 Diaoyu Dao baselines with a 12-nmi belt; less what it "
         "holds, on the date given in 'as_of'.",
         "source_url": "https://www.mnr.gov.cn/dt/hy/201209/t20120912_2330256.html",

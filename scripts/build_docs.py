@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import claimsmap as cm
-from claimsmap.catalog import BASEMAP, catalog
+from claimsmap.catalog import BASEMAP, LAND_CLAIMS, catalog
 from claimsmap.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,8 @@ def data_md() -> str:
             if status and row["status_basis"]:
                 status = f"{status} ({row['status_basis']})"
             published = row.get("published_coords")
+            if not isinstance(published, str) and e.get("provenance"):
+                published = "generated (see below)"
             out.append(
                 f"| `{row['id']}` | {cell(row['name'])} | {cell(names)} | "
                 f"{', '.join(row['claimants'])} | {row['controller'] or ''} | "
@@ -81,7 +83,73 @@ def data_md() -> str:
         "(west, south, east, north).",
         "",
     ]
-    return "\n".join(out)
+    return "\n".join(out + land_claims_md())
+
+
+def land_claims_md() -> list[str]:
+    """Where the land claims come from, how they were fitted, and their limits."""
+    entry = catalog()["layers"][LAND_CLAIMS]
+    prov = entry["provenance"]
+    geom, attrs = prov["geometry"], prov["attributes"]
+    out = [
+        f"## Land claims (`{LAND_CLAIMS}`)",
+        "",
+        f"Built by `{prov['script']}` from `{prov['input']}` (sha256 "
+        f"`{prov['input_sha256']}`; its provenance is in the `.md` beside it): "
+        "Natural Earth 1:10m *Admin-0 breakaway and disputed areas* (public "
+        "domain), the areas that Natural Earth's default countries draw inside "
+        "one country while another claims them. Geometry: the copy in "
+        f"`{geom['repo']}`, `{geom['path']}` at commit `{geom['commit']}` (a copy "
+        "that dropped the attributes). Names (`NAME_EN`, `NAME_ZH`, `NAME_JA`), "
+        "Natural Earth's note (`NOTE_BRK`) and each party's view (the "
+        "`ADM0_A3_CN`, `_TW`, `_IN`, `_JP`, `_VN` columns: whose the area is on "
+        f"that party's official maps): `{attrs['repo']}`, `{attrs['path']}` at "
+        f"commit `{attrs['commit']}`, matched to each polygon by bounding box.",
+        "",
+        "`claimants` are the holder and the parties whose own view gives them the "
+        "area; `views` maps each party to the holder its view gives (a party "
+        "that claims an area sees it as its own; Pakistan sees the Shaksgam valley "
+        "as China's, which Natural Earth's note records: ceded by Pakistan). "
+        "`worldview=` follows `views`: in the PRC's view Arunachal Pradesh and the "
+        "other areas are drawn in China, in India's Aksai Chin and the Shaksgam "
+        "valley in India, in Japan's the southern Kurils and Takeshima in Japan. "
+        "Natural Earth's Taiwan view gives the Himalayan areas to the Republic of "
+        "China, and the `TWN` worldview draws them so.",
+        "",
+        "Fitting to the basemap: the polygons are Natural Earth 5.x and the "
+        "basemap Natural Earth 4.1, whose borders differ by up to about a "
+        f"kilometre. Every vertex and edge within {prov['snap_m'] / 1000:g} km of "
+        "the border between the holder and a neighbour is snapped onto that "
+        "border, then each area is clipped to its holder's land; islands are the "
+        "basemap's own islands that the area touches (and the Habomai islets, "
+        "which the basemap lacks). `tests/test_land_claims.py` checks that no "
+        "sliver larger than 1 km² is left along the seams.",
+        "",
+        "Limits: Natural Earth draws these areas at about 1:10 million "
+        "(`precision_m` 5000 on land, 1000 for islands); Demchok, the Tirpani "
+        "valleys and Aksai Chin were redrawn in later Natural Earth releases (the "
+        "polygons here are the older drawing). Natural Earth's Arunachal "
+        "Pradesh is the area south of its McMahon line drawing, about 69,600 km² "
+        "(India gives the state's area as 83,743 km²). India's and China's "
+        "official maps of the Line of Actual Control are not published as "
+        "coordinates; no more exact open source for these areas is known. No "
+        "date of control is given (`since` is empty): Natural Earth gives none. "
+        "Names: English, Chinese and Japanese for every area; Hindi and "
+        f"traditional Chinese (`{prov['names']}`, from the same Natural Earth "
+        "file) so far only for Arunachal Pradesh and Aksai Chin. Korean names "
+        "for Dokdo, Russian for the Kurils, Hindi for the smaller Himalayan "
+        "areas and Dzongkha for Bhutan's are not yet in the layer.",
+        "",
+        "| id | km² | held by | claimants | views |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for _, row in cm.load(LAND_CLAIMS).iterrows():
+        views = ", ".join(f"{k}: {v}" for k, v in row["views"].items())
+        out.append(
+            f"| `{row['id']}` | {row['area_km2']:,.2f} | {row['controller']} | "
+            f"{', '.join(row['claimants'])} | {views} |"
+        )
+    return [*out, ""]
 
 
 def cli_md() -> str:

@@ -98,3 +98,11 @@ AWARD_2016_LOW_TIDE_ELEVATIONS = (
     "Mischief Reef",
     "Second Thomas Shoal",
 )
+
+# Places for the seed map on land: town centres rounded to 0.01 degree
+# (English Wikipedia's coordinates for each town), and a point well inside
+# Natural Earth's Aksai Chin polygon. (lon, lat).
+ITANAGAR = (93.62, 27.08)  # capital of Arunachal Pradesh (held by India)
+TAWANG = (91.86, 27.59)  # Arunachal Pradesh, near the Bhutan border
+LHASA = (91.17, 29.65)
+IN_AKSAI_CHIN = (79.3, 35.2)

@@ -10,6 +10,7 @@ import pytest
 
 import claimsmap as cm
 
+from .reference import IN_AKSAI_CHIN, ITANAGAR, LHASA, TAWANG
 from .test_maps import XSS, hostile_layer
 
 pytestmark = pytest.mark.browser
@@ -175,7 +176,8 @@ def near(rgb, hex_colour, alpha, under=(242, 238, 227), tol=28):
 
 
 def test_seed_map_shows_held_yellow_and_claimed_orange(browser, tmp_path):
-    """The classic map: PRC-held land yellow; Taiwan, the SCS and the Senkakus orange."""
+    """The classic map: PRC-held land yellow (Aksai Chin too); Taiwan, the SCS, the
+    Senkakus and Arunachal Pradesh orange."""
     from claimsmap.maps.presets import SEED_CLAIMED, SEED_HELD
     from claimsmap.maps.styles import WATER
 
@@ -194,12 +196,19 @@ def test_seed_map_shows_held_yellow_and_claimed_orange(browser, tmp_path):
             "Manila": (121.0, 14.6),
             "Hanoi": (105.8, 21.0),
             "Philippine Sea": (128.0, 18.0),
+            "Itanagar": ITANAGAR,
+            "Tawang": TAWANG,
+            "Lhasa": LHASA,
+            "Aksai Chin": IN_AKSAI_CHIN,
+            "Delhi": (77.2, 28.6),
         }
     )
     held, claimed = SEED_HELD, SEED_CLAIMED
-    for place in ("Beijing", "Chengdu"):
+    for place in ("Beijing", "Chengdu", "Lhasa", "Aksai Chin"):
         assert near(got[place], held["fillColor"], held["fillOpacity"]), place
-    assert near(got["Taiwan"], claimed["fillColor"], claimed["fillOpacity"])
+    for place in ("Taiwan", "Itanagar", "Tawang"):
+        assert near(got[place], claimed["fillColor"], claimed["fillOpacity"]), place
+    assert near(got["Delhi"], "#f2eee3", 1.0)  # India, plain land
     for place in ("South China Sea", "off Borneo", "Senkakus"):
         assert near(
             got[place], claimed["fillColor"], claimed["fillOpacity"], under=water

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 import shapely
 from shapely import Point
@@ -14,22 +11,12 @@ from claimsmap import derive
 from claimsmap.catalog import catalog
 
 from .geodesic_reference import G
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_script():
-    spec = importlib.util.spec_from_file_location(
-        "build_derived", ROOT / "scripts" / "build_derived.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def script():
-    return build_script()
+    return load_script("build_derived")
 
 
 @pytest.mark.parametrize(

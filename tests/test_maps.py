@@ -142,6 +142,32 @@ def test_a_map_in_a_partys_worldview():
         cm.Map(["bases"], worldview="XX")
 
 
+def drawn_land(html):
+    """The basemap a page draws (its first GeoJSON layer): country -> shape."""
+    import json
+
+    from shapely.geometry import shape
+
+    data = re.search(r"var \w+_data = (\{.*?\});\n", html)[1]
+    return {
+        f["properties"]["_tooltip"]: shape(f["geometry"])
+        for f in json.loads(data)["features"]
+    }
+
+
+def test_a_worldview_redraws_the_land():
+    """In the PRC's view Itanagar is in China; in India's, Aksai Chin is in India."""
+    from .reference import IN_AKSAI_CHIN, ITANAGAR
+
+    itanagar, aksai = Point(ITANAGAR), Point(IN_AKSAI_CHIN)
+    land = drawn_land(cm.Map(bounds=(75, 25, 100, 40)).to_html())
+    assert land["India"].covers(itanagar) and land["China"].covers(aksai)
+    land = drawn_land(cm.Map(bounds=(75, 25, 100, 40), worldview="CHN").to_html())
+    assert land["China"].covers(itanagar) and not land["India"].covers(itanagar)
+    land = drawn_land(cm.Map(bounds=(75, 25, 100, 40), worldview="IND").to_html())
+    assert land["India"].covers(aksai) and not land["China"].covers(aksai)
+
+
 @pytest.mark.parametrize(
     "layer", ["senkaku-islands", "scs-features", "prc-dashed-line"]
 )

@@ -38,6 +38,23 @@ def test_at_the_senkakus_lists_zones_and_adizs_with_sources(server):
     assert body["nearest_land"]["distance_km"] < 2
 
 
+def test_worldviews_are_the_librarys(server):
+    """Every worldview cm.load knows is accepted, and the land follows it."""
+    from claimsmap.catalog import WORLDVIEWS
+
+    schema = get(server, "/openapi.json").json()
+    params = schema["paths"]["/layers/{layer_id}"]["get"]["parameters"]
+    param = next(p for p in params if p["name"] == "worldview")
+    assert set(param["schema"]["anyOf"][0]["enum"]) == set(WORLDVIEWS)
+    fc = get(server, "/layers/land-claims", worldview="IND").json()
+    held = {
+        f["properties"]["id"]: f["properties"]["controller"] for f in fc["features"]
+    }
+    assert held["land-aksai-chin"] == "IND"
+    r = get(server, "/layers/land-claims", worldview="XYZ")
+    assert r.status_code == 422
+
+
 def test_layers_features_distance_within_overlaps(server):
     layers = get(server, "/layers").json()
     assert {"scs-features", "senkaku-islands"} <= {r["id"] for r in layers}

@@ -26,6 +26,7 @@ from claimsmap.schema import PARTIES, parse_date
 
 __all__ = [
     "BASEMAP",
+    "LAND_CLAIMS",
     "WORLDVIEWS",
     "as_of",
     "catalog",
@@ -45,6 +46,9 @@ _CLAIM_KINDS = {"claim-line", "claim-area", "baseline", "base-point", "zone"}
 
 #: The id of the Natural Earth land layer drawn under every map.
 BASEMAP = "basemap-ne10m"
+#: The id of the layer of land one party holds and another claims, fitted to
+#: the basemap's borders: what a worldview moves from one country to another.
+LAND_CLAIMS = "land-claims"
 
 
 def _data_dir() -> Traversable:
@@ -241,7 +245,13 @@ def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
         Every place the party claims shows the party as its ``controller``
         (what is really held stays in ``de_facto_controller``); the claims of
         other parties that this party rejects (``disputed_by`` names it) are
-        left out. Places the party does not claim are shown as they are.
+        left out. Places the party does not claim are shown as they are. A row
+        with ``views`` (``{party: holder as that party sees it}``, as in the
+        ``land-claims`` layer) shows the holder the party's view gives. On the
+        basemap, each area of ``land-claims`` that the party sees held by
+        another than its holder is moved into that other's country: in the
+        PRC's view Arunachal Pradesh is drawn in China, in India's Aksai Chin
+        is drawn in India.
 
     Examples
     --------
@@ -250,6 +260,11 @@ def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
     ['CHN']
     >>> sorted(set(worldview(islands, "de-facto")["controller"]))
     ['JPN']
+    >>> claims = load("land-claims").set_index("id")
+    >>> worldview(claims, "CHN").loc["land-arunachal-pradesh", "controller"]
+    'CHN'
+    >>> worldview(claims, "IND").loc["land-aksai-chin", "controller"]
+    'IND'
     """
     if not isinstance(party, str) or party.upper().replace("_", "-") not in {
         v.upper() for v in WORLDVIEWS
@@ -278,8 +293,39 @@ def worldview(frame: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
             lambda c: isinstance(c, list | tuple) and party in c
         ) & ~out["kind"].isin(_CLAIM_KINDS)
         out.loc[held, "controller"] = party
+        if "views" in out:
+            seen = out["views"].map(
+                lambda v: v.get(party) if isinstance(v, dict) else None
+            )
+            out.loc[seen.notna(), "controller"] = seen[seen.notna()]
+    if out.attrs.get("layer") == BASEMAP and len(out):
+        out = _redraw_land(out, party)
     out.attrs["worldview"] = party
     return out
+
+
+def _redraw_land(land: gpd.GeoDataFrame, party: str) -> gpd.GeoDataFrame:
+    """Move each disputed area into the country ``party`` sees holding it."""
+    import shapely
+
+    claims = present(load(LAND_CLAIMS))
+    if "at" in land.attrs:
+        claims = as_of(load(LAND_CLAIMS), land.attrs["at"])
+    geoms = land.geometry.copy()
+    held_by = land["de_facto_controller"]
+    own_unit = land.get("iso_a3", held_by)
+    for _, row in claims.iterrows():
+        seen = row["views"].get(party) if isinstance(row["views"], dict) else None
+        if seen is None or seen == row["controller"]:
+            continue
+        target = land.index[(own_unit == seen) & (held_by == seen)]
+        if not len(target):
+            continue
+        for i in land.index[held_by == row["controller"]]:
+            geoms[i] = shapely.difference(geoms[i], row.geometry)
+        geoms[target[0]] = shapely.union(geoms[target[0]], row.geometry)
+    out = land.set_geometry(geoms)
+    return out[~out.geometry.is_empty].copy()
 
 
 # load() takes keyword arguments named like these two functions.

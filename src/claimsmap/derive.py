@@ -7,11 +7,13 @@ curated layers, for any date:
 
 * :func:`dashed_line_area` closes the digitised dashes of the PRC dashed line
   along the Chinese coast and keeps the sea inside;
-* :func:`prc_controlled` is the land the PRC holds, and the 12-nmi belt around
-  every feature it holds;
+* :func:`prc_controlled` is the land the PRC holds (the basemap's China and
+  the disputed areas it holds, such as Aksai Chin), and the 12-nmi belt
+  around every feature it holds;
 * :func:`prc_claimed_not_controlled` is everything the PRC claims (the dashed
-  line's sea, land such as Taiwan, the features others hold with their belts,
-  and the Diaoyu Dao baselines with theirs) less what it holds.
+  line's sea, land such as Taiwan and Arunachal Pradesh, the features others
+  hold with their belts, and the Diaoyu Dao baselines with theirs) less what
+  it holds.
 
 ``scripts/build_derived.py`` writes these as catalog layers; a test derives
 them again and compares.
@@ -30,7 +32,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from claimsmap.catalog import BASEMAP, as_of, catalog, load
+from claimsmap.catalog import BASEMAP, LAND_CLAIMS, as_of, catalog, load
 from claimsmap.geodesy import area, buffer
 
 __all__ = [
@@ -170,12 +172,15 @@ def prc_controlled(date: Any = None) -> BaseGeometry:
     -------
     shapely geometry
         Polygons in lon/lat: the basemap's land held by the PRC (the mainland,
-        Hainan, Hong Kong, Macao, Natural Earth's Scarborough Reef) and a
-        geodesic 12-nmi belt around each feature the PRC holds on that day.
+        Hainan, Hong Kong, Macao, Natural Earth's Scarborough Reef), the
+        disputed land it holds (layer ``land-claims``: Aksai Chin, the
+        Shaksgam valley) and a geodesic 12-nmi belt around each feature the
+        PRC holds on that day.
     """
     day = date or _today()
     land = as_of(load(BASEMAP), day)
     pieces = list(_held(land, _PRC).geometry)
+    pieces += list(_held(as_of(load(LAND_CLAIMS), day), _PRC).geometry)
     for lid in _feature_layers():
         pieces += _belts(_held(as_of(load(lid), day), _PRC))
     return shapely.union_all(pieces)
@@ -194,14 +199,17 @@ def prc_claimed_not_controlled(date: Any = None) -> BaseGeometry:
     shapely geometry
         The union of the sea inside the dashed line (:func:`dashed_line_area`),
         land the PRC claims and another party holds (Taiwan, Natural Earth's
-        Spratly Islands), a 12-nmi belt around each feature the PRC claims and
+        Spratly Islands, and from layer ``land-claims`` Arunachal Pradesh,
+        Demchok, the Samdu, Tirpani and Bara Hotii valleys and two areas of
+        Bhutan), a 12-nmi belt around each feature the PRC claims and
         does not hold, and the PRC's own baselines that enclose such features
         (the 2012 Diaoyu Dao baselines) with a 12-nmi belt; less everything
         :func:`prc_controlled` returns for that day.
     """
     day = date or _today()
     pieces = [dashed_line_area()]
-    pieces += list(_claimed_not_held(as_of(load(BASEMAP), day), _PRC).geometry)
+    for lid in (BASEMAP, LAND_CLAIMS):
+        pieces += list(_claimed_not_held(as_of(load(lid), day), _PRC).geometry)
     held_features = []
     for lid in _feature_layers():
         frame = as_of(load(lid), day)

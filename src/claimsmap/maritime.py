@@ -52,7 +52,7 @@ from claimsmap.geodesy import (
     as_geometry,
     buffer,
 )
-from claimsmap.schema import PARTIES
+from claimsmap.schema import SEA_PARTIES
 
 __all__ = [
     "LIMITS_NMI",
@@ -123,9 +123,9 @@ def entitlement(status: str | None) -> tuple[str, ...]:
 
 
 def _check(party: str, kind: str | None, view: str) -> None:
-    if party not in PARTIES:
+    if party not in SEA_PARTIES:
         raise ClaimsmapError(
-            f"party {party!r} is not known; use one of {', '.join(PARTIES)}"
+            f"party {party!r} is not known; use one of {', '.join(SEA_PARTIES)}"
         )
     if kind is not None and kind not in ZONE_KINDS:
         raise ClaimsmapError(
@@ -483,7 +483,7 @@ def feature_zones(name: Any, *, view: View = "award") -> gpd.GeoDataFrame:
 
 def _as_source(value: Any, *, view: View = "as-claimed") -> BaseGeometry:
     """A party code, layer rows or a geometry, as one base geometry."""
-    if isinstance(value, str) and value in PARTIES:
+    if isinstance(value, str) and value in SEA_PARTIES:
         src = sources(value, view=view)
         return shapely.union_all(list(src.geometry[src["generates"].map(bool)]))
     if isinstance(value, gpd.GeoDataFrame):

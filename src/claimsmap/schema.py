@@ -21,7 +21,9 @@ from claimsmap.errors import InvalidFeatureError
 __all__ = [
     "FIELDS",
     "KINDS",
+    "LAND_PARTIES",
     "PARTIES",
+    "SEA_PARTIES",
     "STATUSES",
     "Kind",
     "Status",
@@ -29,8 +31,23 @@ __all__ = [
     "validate_feature",
 ]
 
-#: The parties to the region's disputes, ISO 3166-1 alpha-3.
-PARTIES: tuple[str, ...] = ("CHN", "TWN", "JPN", "PHL", "VNM", "MYS", "BRN", "IDN")
+#: The parties to the disputes at sea, ISO 3166-1 alpha-3: those whose
+#: maritime zones :mod:`claimsmap.maritime` derives.
+SEA_PARTIES: tuple[str, ...] = (
+    "CHN",
+    "TWN",
+    "JPN",
+    "PHL",
+    "VNM",
+    "MYS",
+    "BRN",
+    "IDN",
+)
+#: The other parties to the land disputes the atlas records (layer
+#: ``land-claims``): the Himalayan claims, the southern Kurils and Dokdo.
+LAND_PARTIES: tuple[str, ...] = ("IND", "BTN", "PAK", "RUS", "KOR")
+#: Every party to the disputes the atlas records.
+PARTIES: tuple[str, ...] = SEA_PARTIES + LAND_PARTIES
 
 Kind = Literal[
     "claim-line",
@@ -216,6 +233,22 @@ def validate_feature(
             and all(isinstance(c, str) and _PARTY.match(c) for c in value)
         ):
             raise fail(field, f"is {value!r}; give a list of ISO alpha-3 codes")
+    views = properties.get("views")
+    if views is not None and not (
+        isinstance(views, Mapping)
+        and all(
+            isinstance(k, str)
+            and _PARTY.match(k)
+            and isinstance(v, str)
+            and _PARTY.match(v)
+            for k, v in views.items()
+        )
+    ):
+        raise fail(
+            "views",
+            f"is {views!r}; map each party to the party it sees holding the "
+            'place, e.g. {"CHN": "CHN", "IND": "IND"}',
+        )
     for field in _REQUIRED_BY_KIND.get(kind, ()):
         if not properties.get(field):
             raise fail(field, f"is missing; a {kind} needs it")

@@ -28,6 +28,7 @@ except ImportError as err:  # pragma: no cover - depends on the install
         "the HTTP service needs FastAPI and uvicorn: pip install 'claimsmap[server]'"
     ) from err
 
+from claimsmap.catalog import WORLDVIEWS
 from claimsmap.errors import (
     ClaimsmapError,
     UnknownLayerError,
@@ -67,8 +68,9 @@ Place = Annotated[
     ),
 ]
 UnitQ = Annotated[Literal["km", "nmi", "m"], Query()]
+# Every worldview the library knows, as the values FastAPI accepts.
 WorldviewQ = Annotated[
-    Literal["de-facto", "CHN", "TWN", "JPN", "PHL", "VNM", "MYS", "BRN", "IDN"] | None,
+    Literal[WORLDVIEWS] | None,  # type: ignore[valid-type]
     Query(),
 ]
 Limit = Annotated[int, Query(ge=1, le=5000, description="most features returned")]

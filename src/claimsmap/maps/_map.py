@@ -285,6 +285,7 @@ _THEMES = {
     "taiwan-strait": "Taiwan Strait",
     "bases": "Bases and headquarters",
     "seed": "Control and claims (derived)",
+    "land": "Land claims",
     "basemap": "Land",
 }
 
@@ -449,7 +450,8 @@ class Map:
     worldview : str, optional
         Draw the atlas's layers as this party claims them (see
         :func:`claimsmap.worldview`): its claims as its own, and without the
-        claims it rejects.
+        claims it rejects; the land too, each disputed area of ``land-claims``
+        inside the country the party sees holding it.
     time_slider : bool
         Add a month slider: the layers with dates (control history, exercise
         zones) then show what was in force at some time in the month chosen,
@@ -523,7 +525,9 @@ class Map:
         ).add_to(self._map)
 
     def _add_basemap(self) -> None:
-        land = load(BASEMAP)
+        # A worldview redraws the land too: each disputed area in the country
+        # the party sees holding it (its borders and the country's tooltip).
+        land = load(BASEMAP, worldview=self._worldview)
         geoms = _land_for_display(land.geometry.values)
         features = [
             {

@@ -88,7 +88,9 @@ PRESETS: dict[str, Preset] = {
         bounds=(72.0, 2.0, 135.0, 54.0),
         description="What the PRC holds (yellow) and what it claims but does not "
         "hold (orange), derived from the atlas's layers: the sea inside the dashed "
-        "line, Taiwan, the Senkakus and the features others hold.",
+        "line, Taiwan, the Senkakus and the features others hold, and on land "
+        "Arunachal Pradesh, the Himalayan valleys India holds and two areas of "
+        "Bhutan; Aksai Chin and the Shaksgam valley, which India claims, are held.",
         styles={
             "prc-controlled": SEED_HELD,
             "prc-claimed-not-controlled": SEED_CLAIMED,
