@@ -19,19 +19,13 @@ from claimsmap.errors import (
     UnknownNameError,
 )
 from claimsmap.gazetteer import Feature, find
-from claimsmap.geodesy import (
-    Distance,
-    area,
-    buffer,
-    distance,
-    length,
-    range_ring,
-)
+from claimsmap.geodesy import Distance
 from claimsmap.io import read_file
 from claimsmap.locate import ZoneIndex, locate
 from claimsmap.maps import Map
 from claimsmap.maritime import feature_zones, median_line, zones
 from claimsmap.overlaps import overlaps
+from claimsmap.places import area, buffer, distance, length, range_ring
 from claimsmap.presence import Presence, presence
 from claimsmap.queries import at, distances, within
 
