@@ -409,31 +409,54 @@ def _cmd_validate(args: argparse.Namespace) -> None:
     print(f"{args.file}: {len(frame)} features, all valid", file=sys.stderr)
 
 
-def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+#: The distributions whose versions ``--version`` prints after claimsmap's.
+_DISTRIBUTIONS = (
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "folium",
+    "pyogrio",
+    "fiona",
+    "xyzservices",
+)
 
+
+def _libraries() -> dict[str, str]:
+    """The GEOS, PROJ and GDAL versions, asked of the bindings (slow to import)."""
+    import pyogrio
     import pyproj
     import shapely
 
-    lines = [f"claimsmap {version('claimsmap')}"]
-    for dist in (
-        "geopandas",
-        "shapely",
-        "pyproj",
-        "folium",
-        "pyogrio",
-        "fiona",
-        "xyzservices",
-    ):
-        try:
-            lines.append(f"  {dist} {version(dist)}")
-        except PackageNotFoundError:
-            lines.append(f"  {dist} not installed")
-    import pyogrio
+    return {
+        "GEOS": shapely.geos_version_string,
+        "PROJ": pyproj.proj_version_str,
+        "GDAL": pyogrio.__gdal_version_string__,
+    }
 
-    lines.append(f"  GEOS {shapely.geos_version_string}")
-    lines.append(f"  PROJ {pyproj.proj_version_str}")
-    lines.append(f"  GDAL {pyogrio.__gdal_version_string__}")
+
+def _versions() -> str:
+    """Versions of claimsmap, its dependencies, their C libraries and Python.
+
+    The distributions' versions are read from their metadata, without importing
+    them. The C libraries' versions come with the bindings' builds, so they are
+    asked of the bindings once and kept in the cache under the bindings'
+    versions: later runs import none of them.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from claimsmap import _cache
+
+    lines = [f"claimsmap {version('claimsmap')}"]
+    found: dict[str, str | None] = {}
+    for dist in _DISTRIBUTIONS:
+        try:
+            found[dist] = version(dist)
+        except PackageNotFoundError:
+            found[dist] = None
+        lines.append(f"  {dist} {found[dist] or 'not installed'}")
+    bindings = {dist: found[dist] for dist in ("shapely", "pyproj", "pyogrio")}
+    libraries = _cache.cached("library-versions", bindings, _libraries)
+    lines.extend(f"  {name} {number}" for name, number in libraries.items())
     lines.append(f"  Python {sys.version.split()[0]}")
     return "\n".join(lines)
 
