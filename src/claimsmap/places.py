@@ -172,7 +172,7 @@ def distance(a: Any, b: Any) -> Distance:
     >>> distance("Ishigaki", "Uotsuri-jima") == distance("ishigaki", "釣魚臺")
     True
     """
-    return geodesy.distance(resolve(a), resolve(b))
+    return geodesy.distance(_text(a), _text(b))
 
 
 def range_ring(
@@ -208,7 +208,7 @@ def range_ring(
     >>> round(distance(resolve("Ishigaki"), ring.exterior.coords[0]).nmi, 6)
     200.0
     """
-    return geodesy.range_ring(resolve(center), radius, unit, tolerance_m=tolerance_m)
+    return geodesy.range_ring(_text(center), radius, unit, tolerance_m=tolerance_m)
 
 
 def buffer(
@@ -243,7 +243,7 @@ def buffer(
     >>> zone.contains(resolve("Uotsuri-jima"))
     True
     """
-    return geodesy.buffer(resolve(place), distance, unit, tolerance_m=tolerance_m)
+    return geodesy.buffer(_text(place), distance, unit, tolerance_m=tolerance_m)
 
 
 def area(place: Any, unit: AreaUnit = "m2") -> float:
@@ -265,9 +265,7 @@ def area(place: Any, unit: AreaUnit = "m2") -> float:
     >>> round(area("prc-ecs-adiz-2013-area", "km2"))
     378244
     """
-    # A geometry goes as it is: an empty one has no area (0), not no place.
-    geometry = place if isinstance(place, BaseGeometry) else resolve(place)
-    return geodesy.area(geometry, unit)
+    return geodesy.area(_text(place), unit)
 
 
 def length(place: Any, unit: Unit = "m") -> float:
@@ -292,4 +290,9 @@ def length(place: Any, unit: Unit = "m") -> float:
     >>> round(length("taiwan-strait-median-line-mnd-2019", "km"), 6)
     599.386955
     """
-    return geodesy.length(resolve(place), unit)
+    return geodesy.length(_text(place), unit)
+
+
+def _text(place: Any) -> Any:
+    """A place given as text, resolved; anything else as it is (geodesy checks it)."""
+    return resolve(place) if isinstance(place, str) else place
