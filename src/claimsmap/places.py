@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shapely.geometry import Point
+from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from claimsmap import geodesy
@@ -118,20 +118,19 @@ def resolve(place: Any) -> BaseGeometry:
 
 
 def name_of(place: Any) -> str | None:
-    """The English name of a place given by name or as a feature, else None.
+    """The English name of a place given by a name in any language, else None.
 
     Examples
     --------
     >>> name_of("钓鱼岛")
     'Uotsuri-jima'
-    >>> name_of((123.47, 25.74)) is None
+    >>> name_of("123.47,25.74") is None and name_of((123.47, 25.74)) is None
     True
     """
-    if isinstance(place, str):
-        parsed = parse(place)
-        return None if isinstance(parsed, tuple) else find(parsed).name
-    name = getattr(place, "name", None)
-    return name if isinstance(name, str) else None
+    if not isinstance(place, str):
+        return None
+    parsed = parse(place)
+    return None if isinstance(parsed, tuple) else find(parsed).name
 
 
 def distance(a: Any, b: Any) -> Distance:
@@ -177,7 +176,7 @@ def distance(a: Any, b: Any) -> Distance:
 
 def range_ring(
     center: Any, radius: float, unit: Unit = "km", *, tolerance_m: float = 10.0
-) -> BaseGeometry:
+) -> Polygon:
     """The geodesic circle of a radius around a place, as a polygon.
 
     Parameters

@@ -666,8 +666,7 @@ class Map:
             This map, for chaining.
         """
         ring = range_ring(resolve(center), radius, unit)
-        place = name_of(center) if isinstance(center, str) else None
-        text = label or f"{radius:g} {unit} from {place or 'centre'}"
+        text = label or f"{radius:g} {unit} from {name_of(center) or 'centre'}"
         top = max(ring.exterior.coords, key=lambda c: c[1])
         features = [
             {
