@@ -28,14 +28,14 @@ from shapely import LineString
 
 import claimsmap as cm
 from claimsmap.catalog import BASEMAP, as_of
-from claimsmap.geodesy import range_ring
 from claimsmap.maps._map import _for_display, _land_for_display
-from claimsmap.maps.presets import PRESETS, _preset
+from claimsmap.maps.presets import PRESETS
+from claimsmap.maps.presets import preset as find_preset
 
 
 def contents(name: str) -> list[tuple[str, gpd.GeoDataFrame]]:
     """What the preset's page draws, as frames: basemap, layers, rings."""
-    preset = _preset(name)
+    preset = find_preset(name)
     out = [("basemap", cm.load(BASEMAP)[["name", "geometry"]])]
     for layer in preset.layers:
         frame = cm.load(layer)
@@ -43,7 +43,7 @@ def contents(name: str) -> list[tuple[str, gpd.GeoDataFrame]]:
             frame = cm.present(frame) if preset.at is None else as_of(frame, preset.at)
         out.append((layer, frame))
     if preset.rings:
-        rings = [range_ring(c, r, u) for c, r, u in preset.rings]
+        rings = [cm.range_ring(c, r, u) for c, r, u in preset.rings]
         out.append(
             (
                 "rings",

@@ -14,24 +14,11 @@ import io
 import json
 import math
 import os
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["main"]
-
-_POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[, ]\s*(-?\d+(?:\.\d+)?)\s*$")
-
-
-def _place(text: str) -> Any:
-    """A ``LON,LAT`` pair or a feature name."""
-    from claimsmap.geodesy import check_lonlat
-
-    match = _POINT.match(text)
-    if match:
-        return check_lonlat(float(match[1]), float(match[2]), what=f"point {text!r}")
-    return text
 
 
 def _jsonable(value: Any) -> Any:
@@ -113,6 +100,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
 def _cmd_distance(args: argparse.Namespace) -> None:
     from claimsmap.errors import ClaimsmapError
     from claimsmap.geodesy import distance
+    from claimsmap.places import resolve
 
     if args.sources or args.targets:
         if args.a or args.b or not (args.sources and args.targets):
@@ -123,8 +111,7 @@ def _cmd_distance(args: argparse.Namespace) -> None:
         return
     if not (args.a and args.b):
         raise ClaimsmapError("give two places: claimsmap distance A B")
-    a, b = _place(args.a), _place(args.b)
-    result = distance(a, b)
+    result = distance(resolve(args.a), resolve(args.b))
     record = {"from": args.a, "to": args.b, **result.to_dict()}
     if args.format == "json":
         _print_json(record)
@@ -234,10 +221,11 @@ def _cmd_overlaps(args: argparse.Namespace) -> None:
 
 
 def _distance_matrix(args: argparse.Namespace) -> None:
+    from claimsmap.places import resolve
     from claimsmap.queries import distances
 
-    sources = [_place(p) for p in args.sources]
-    targets = [_place(p) for p in args.targets]
+    sources = [resolve(p) for p in args.sources]
+    targets = [resolve(p) for p in args.targets]
     matrix = distances(sources, targets, args.unit)
     matrix.index, matrix.columns = args.sources, args.targets
     if args.format == "json":
@@ -291,10 +279,11 @@ def _cmd_at(args: argparse.Namespace) -> None:
 
 
 def _cmd_within(args: argparse.Namespace) -> None:
+    from claimsmap.places import resolve
     from claimsmap.queries import WITHIN_COLUMNS, within
 
     found = within(
-        _place(args.place), args.radius, args.unit, date=args.date, kinds=args.kind
+        resolve(args.place), args.radius, args.unit, date=args.date, kinds=args.kind
     )
     _write_table(
         found,
@@ -420,31 +409,54 @@ def _cmd_validate(args: argparse.Namespace) -> None:
     print(f"{args.file}: {len(frame)} features, all valid", file=sys.stderr)
 
 
-def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+#: The distributions whose versions ``--version`` prints after claimsmap's.
+_DISTRIBUTIONS = (
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "folium",
+    "pyogrio",
+    "fiona",
+    "xyzservices",
+)
 
+
+def _libraries() -> dict[str, str]:
+    """The GEOS, PROJ and GDAL versions, asked of the bindings (slow to import)."""
+    import pyogrio
     import pyproj
     import shapely
 
-    lines = [f"claimsmap {version('claimsmap')}"]
-    for dist in (
-        "geopandas",
-        "shapely",
-        "pyproj",
-        "folium",
-        "pyogrio",
-        "fiona",
-        "xyzservices",
-    ):
-        try:
-            lines.append(f"  {dist} {version(dist)}")
-        except PackageNotFoundError:
-            lines.append(f"  {dist} not installed")
-    import pyogrio
+    return {
+        "GEOS": shapely.geos_version_string,
+        "PROJ": pyproj.proj_version_str,
+        "GDAL": pyogrio.__gdal_version_string__,
+    }
 
-    lines.append(f"  GEOS {shapely.geos_version_string}")
-    lines.append(f"  PROJ {pyproj.proj_version_str}")
-    lines.append(f"  GDAL {pyogrio.__gdal_version_string__}")
+
+def _versions() -> str:
+    """Versions of claimsmap, its dependencies, their C libraries and Python.
+
+    The distributions' versions are read from their metadata, without importing
+    them. The C libraries' versions come with the bindings' builds, so they are
+    asked of the bindings once and kept in the cache under the bindings'
+    versions: later runs import none of them.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from claimsmap import _cache
+
+    lines = [f"claimsmap {version('claimsmap')}"]
+    found: dict[str, str | None] = {}
+    for dist in _DISTRIBUTIONS:
+        try:
+            found[dist] = version(dist)
+        except PackageNotFoundError:
+            found[dist] = None
+        lines.append(f"  {dist} {found[dist] or 'not installed'}")
+    bindings = {dist: found[dist] for dist in ("shapely", "pyproj", "pyogrio")}
+    libraries = _cache.cached("library-versions", bindings, _libraries)
+    lines.extend(f"  {name} {number}" for name, number in libraries.items())
     lines.append(f"  Python {sys.version.split()[0]}")
     return "\n".join(lines)
 

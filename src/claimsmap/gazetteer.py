@@ -4,6 +4,11 @@ A name is matched after folding case, width, spaces, hyphens, punctuation and
 diacritics (macrons included), so ``"Uotsuri-jima"``, ``"uotsuri jima"``,
 ``"Diaoyu Dao"``, ``"魚釣島"``, ``"釣魚島"`` and ``"钓鱼岛"`` all give the same
 feature. The curated layers win over the basemap's country names.
+
+The index (every feature's id, names, kind, layer, properties and geometry) is
+built once from the layers and kept in the on-disk cache (:mod:`claimsmap._cache`,
+keyed by the data's and the code's versions), so a later process finds names
+with shapely alone, without loading a layer through geopandas.
 """
 
 from __future__ import annotations
@@ -19,9 +24,8 @@ from typing import Any
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from claimsmap.catalog import BASEMAP, layer_ids, load
+from claimsmap import _cache
 from claimsmap.errors import UnknownNameError
-from claimsmap.io import records
 
 __all__ = ["Feature", "features", "find", "normalize"]
 
@@ -94,9 +98,23 @@ def _names_of(props: Mapping[str, Any]) -> Iterator[str]:
         yield from (a for a in aliases if isinstance(a, str))
 
 
+_Index = tuple[dict[str, Feature], dict[str, list[str]]]
+
+
 @functools.cache
-def _index() -> tuple[dict[str, Feature], dict[str, list[str]]]:
-    """Features by id, and the ids each normalised name points to."""
+def _index() -> _Index:
+    """Features by id, and the ids each normalised name points to.
+
+    Kept in the on-disk cache; built from the layers when it is not there.
+    """
+    return _cache.cached("names", None, _build_index)
+
+
+def _build_index() -> _Index:
+    # The layers are read through geopandas only here, when the cache is cold.
+    from claimsmap.catalog import BASEMAP, layer_ids, load
+    from claimsmap.io import records
+
     by_id: dict[str, Feature] = {}
     by_name: dict[str, list[str]] = {}
     # Curated layers first, basemap last, so a curated name wins a clash.

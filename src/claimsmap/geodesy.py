@@ -3,7 +3,8 @@
 Every measurement in claimsmap goes through this module and through one
 ``pyproj.Geod(ellps="WGS84")``. Coordinates are always (lon, lat) in degrees;
 distances are metres on the ellipsoid unless a name says otherwise (``km``,
-``nmi`` for the international nautical mile of 1852 m).
+``nmi`` for the international nautical mile of 1852 m). It measures
+geometries, never names: :mod:`claimsmap.places` resolves names above it.
 
 .. warning::
    Edges of lines and polygons are taken as *geodesics* between their
@@ -133,20 +134,27 @@ def check_lonlat(lon: float, lat: float, *, what: str = "point") -> tuple[float,
 
 
 def as_geometry(value: Any) -> BaseGeometry:
-    """Turn a feature name, a feature, a (lon, lat) pair or a geometry into a geometry.
+    """Turn a feature, a (lon, lat) pair or a geometry into a checked geometry.
+
+    Names are not resolved here: :mod:`claimsmap.places` turns a name into a
+    geometry above this module (``claimsmap.distance`` and the other functions
+    exported at the top take names).
 
     Parameters
     ----------
-    value : str, Feature, tuple of float or shapely geometry
-        A name or id that :func:`claimsmap.find` knows, an object with a
-        ``geometry`` attribute or ``__geo_interface__``, a ``(lon, lat)`` pair,
-        or a shapely geometry in lon/lat degrees.
+    value : Feature, tuple of float or shapely geometry
+        An object with a ``geometry`` attribute or ``__geo_interface__``, a
+        ``(lon, lat)`` pair, or a shapely geometry in lon/lat degrees.
 
     Examples
     --------
     >>> as_geometry((123.47, 25.74)).wkt
     'POINT (123.47 25.74)'
-    """
+    >>> as_geometry("Uotsuri-jima")
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.ClaimsmapError: geodesy measures geometries, not names ('Uotsuri-jima'): resolve it with claimsmap.places.resolve, or call claimsmap.distance (and the other top-level functions), which take names
+    """  # noqa: E501
     if isinstance(value, BaseGeometry):
         if value.is_empty:
             raise ClaimsmapError("an empty geometry has no distance; give a real one")
@@ -155,9 +163,11 @@ def as_geometry(value: Any) -> BaseGeometry:
         check_lonlat(xmax, ymax, what="geometry corner")
         return value
     if isinstance(value, str):
-        from claimsmap.gazetteer import find
-
-        return find(value).geometry
+        raise ClaimsmapError(
+            f"geodesy measures geometries, not names ({value!r}): resolve it with "
+            "claimsmap.places.resolve, or call claimsmap.distance (and the other "
+            "top-level functions), which take names"
+        )
     geometry = getattr(value, "geometry", None)
     if isinstance(geometry, BaseGeometry):
         return as_geometry(geometry)
@@ -166,7 +176,7 @@ def as_geometry(value: Any) -> BaseGeometry:
     if isinstance(value, Sequence) and len(value) == 2:
         return Point(check_lonlat(value[0], value[1]))
     raise ClaimsmapError(
-        f"cannot measure {value!r}: give a feature name, a (lon, lat) pair or a "
+        f"cannot measure {value!r}: give a (lon, lat) pair, a feature or a "
         "shapely geometry"
     )
 
@@ -383,9 +393,10 @@ def distance(a: Any, b: Any) -> Distance:
 
     Parameters
     ----------
-    a, b : str, Feature, tuple of float or shapely geometry
-        Feature names or ids (any language, see :func:`claimsmap.find`),
-        ``(lon, lat)`` pairs in degrees, or shapely geometries in lon/lat.
+    a, b : Feature, tuple of float or shapely geometry
+        ``(lon, lat)`` pairs in degrees, shapely geometries in lon/lat, or
+        features. For names, use :func:`claimsmap.distance`
+        (:func:`claimsmap.places.distance`), which resolves them first.
 
     Returns
     -------
@@ -395,8 +406,6 @@ def distance(a: Any, b: Any) -> Distance:
 
     Raises
     ------
-    UnknownNameError
-        When a name is not in the atlas.
     CoordinateError
         When a pair is out of range or looks like (lat, lon).
 
@@ -416,11 +425,6 @@ def distance(a: Any, b: Any) -> Distance:
     >>> d = distance((118, 23), (122, 27))
     >>> round(d.km, 6), round(d.azimuth_deg, 6)
     (599.386955, 41.51492)
-
-    Feature names in any language:
-
-    >>> round(distance("Ishigaki", "钓鱼岛").km, 1)
-    168.3
 
     A point to a line, measured inside the segment, not at a vertex:
 
@@ -520,7 +524,7 @@ def distances_to(points: Any, geometry: Any) -> np.ndarray:
     ----------
     points : array_like of shape (n, 2)
         (lon, lat) pairs in degrees.
-    geometry : str, Feature or shapely geometry
+    geometry : Feature or shapely geometry
         What to measure to (lon/lat degrees); points inside a polygon are 0 m
         from it.
 
@@ -812,9 +816,8 @@ def buffer(
 
     Parameters
     ----------
-    geometry : str, Feature, tuple of float or shapely geometry
-        A point, line, polygon or a collection of them, in lon/lat degrees;
-        or a feature name.
+    geometry : Feature, tuple of float or shapely geometry
+        A point, line, polygon or a collection of them, in lon/lat degrees.
     distance : float
         The buffer distance, in ``unit``; positive.
     unit : {"km", "m", "nmi"}
@@ -961,7 +964,7 @@ def range_ring(
 
     Parameters
     ----------
-    center : str, Feature, tuple of float or shapely Point
+    center : Feature, tuple of float or shapely Point
         The centre; for a non-point feature, its representative point.
     radius : float
         The radius, in ``unit``.
@@ -1012,7 +1015,7 @@ def area(geometry: Any, unit: AreaUnit = "m2") -> float:
 
     Parameters
     ----------
-    geometry : shapely geometry, Feature or str
+    geometry : shapely geometry or Feature
         Polygons count; points and lines have no area (0). Holes are
         subtracted; each ring may run either way and start anywhere.
     unit : {"m2", "km2", "nmi2"}
@@ -1050,7 +1053,7 @@ def length(geometry: Any, unit: Unit = "m") -> float:
 
     Parameters
     ----------
-    geometry : shapely geometry, Feature or str
+    geometry : shapely geometry or Feature
         Each edge is measured as the geodesic between its vertices.
     unit : {"m", "km", "nmi"}
         The unit of the result.

@@ -49,9 +49,9 @@ from claimsmap.geodesy import (
     _nearest_on_segments,
     _segments,
     area,
-    as_geometry,
     buffer,
 )
+from claimsmap.places import resolve
 from claimsmap.schema import SEA_PARTIES
 
 __all__ = [
@@ -488,7 +488,7 @@ def _as_source(value: Any, *, view: View = "as-claimed") -> BaseGeometry:
         return shapely.union_all(list(src.geometry[src["generates"].map(bool)]))
     if isinstance(value, gpd.GeoDataFrame):
         return shapely.union_all(list(value.geometry))
-    return as_geometry(value)
+    return resolve(value)
 
 
 def _samples(geom: BaseGeometry, spacing_m: float) -> np.ndarray:

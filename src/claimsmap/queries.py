@@ -21,11 +21,11 @@ from claimsmap.catalog import BASEMAP, as_of, catalog, load, present
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
     Unit,
-    as_geometry,
     check_lonlat,
     distance,
     to_metres,
 )
+from claimsmap.places import resolve
 
 __all__ = ["SCHEMA_VERSION", "at", "distances", "within"]
 
@@ -231,7 +231,7 @@ def within(
         raise ClaimsmapError(f"radius {radius!r} {unit}: give a positive distance")
     if metres > 5_000_000:
         raise ClaimsmapError(f"radius {radius} {unit} is over 5,000 km; give less")
-    geom = as_geometry(place)
+    geom = resolve(place)
     wanted = set(kinds) if kinds is not None else None
     frames = []
     for layer, entry in catalog()["layers"].items():
@@ -315,8 +315,8 @@ def distances(
             "split the request"
         )
     scale = to_metres(1, unit)
-    a = [as_geometry(s) for s in sources]
-    b = [as_geometry(t) for t in targets]
+    a = [resolve(s) for s in sources]
+    b = [resolve(t) for t in targets]
     values = [[distance(x, y).metres / scale for y in b] for x in a]
     frame = pd.DataFrame(
         values,

@@ -176,9 +176,9 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
         return error(400, err)
 
     def place(text: str) -> Any:
-        from claimsmap.cli import _place
+        from claimsmap.places import resolve
 
-        return _place(text)
+        return resolve(text)
 
     @app.get("/health", summary="Is the service up")
     def health() -> dict[str, Any]:

@@ -24,7 +24,9 @@ from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import atomic_path, records, write_text_atomic
 from claimsmap.maps._assets import asset
 from claimsmap.maps._html import escape, popup_html, script_json
+from claimsmap.maps.presets import preset as preset_spec
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
+from claimsmap.places import name_of, resolve
 
 __all__ = ["Map"]
 
@@ -657,7 +659,8 @@ class Map:
         Parameters
         ----------
         center : str, tuple of float or shapely Point
-            A feature name or a ``(lon, lat)`` pair.
+            A feature name, ``"LON,LAT"`` text or a ``(lon, lat)`` pair (see
+            :func:`claimsmap.places.resolve`).
         radius : float
             In ``unit``.
         unit : {"km", "m", "nmi"}
@@ -670,13 +673,8 @@ class Map:
         Map
             This map, for chaining.
         """
-        ring = range_ring(center, radius, unit)
-        place = center if isinstance(center, str) else None
-        if place:
-            from claimsmap.gazetteer import find
-
-            place = find(place).name
-        text = label or f"{radius:g} {unit} from {place or 'centre'}"
+        ring = range_ring(resolve(center), radius, unit)
+        text = label or f"{radius:g} {unit} from {name_of(center) or 'centre'}"
         top = max(ring.exterior.coords, key=lambda c: c[1])
         features = [
             {
@@ -837,11 +835,27 @@ class Map:
     def preset(cls, name: str) -> Map:
         """Build a preset map by name; see :data:`claimsmap.maps.PRESETS`.
 
+        Raises
+        ------
+        ClaimsmapError
+            For an unknown preset, listing the known ones.
+
         Examples
         --------
         >>> Map.preset("senkaku").title
         'Senkaku / Diaoyu / Tiaoyutai Islands: claims, baselines and ranges'
         """
-        from claimsmap.maps.presets import build_preset
-
-        return build_preset(name)
+        spec = preset_spec(name)
+        m = cls(
+            title=spec.title,
+            bounds=spec.bounds,
+            time_slider=spec.time_slider,
+            at=spec.at,
+        )
+        for layer in spec.layers:
+            m.add_layer(
+                layer, style=spec.styles.get(layer), style_by=spec.style_by.get(layer)
+            )
+        for center, radius, unit in spec.rings:
+            m.add_ring(center, radius, unit)  # type: ignore[arg-type]
+        return m

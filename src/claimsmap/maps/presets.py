@@ -1,18 +1,19 @@
-"""Preset maps: one name, one map, for a story or a notebook."""
+"""Preset maps: one name, one map, for a story or a notebook.
+
+A preset is data (layers, rings, extent, styles); :meth:`claimsmap.maps.Map.preset`
+draws it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from claimsmap.catalog import BASEMAP, catalog
 from claimsmap.errors import ClaimsmapError
 
-if TYPE_CHECKING:
-    from claimsmap.maps._map import Map
-
-__all__ = ["PRESETS", "Preset", "build_preset"]
+__all__ = ["PRESETS", "Preset", "preset"]
 
 
 @dataclass(frozen=True)
@@ -179,46 +180,36 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def build_preset(name: str) -> Map:
-    """Build the preset map called ``name`` (see :data:`PRESETS`, and ``atlas``).
+def preset(name: str) -> Preset:
+    """The preset called ``name`` (see :data:`PRESETS`, and ``atlas``).
+
+    Case and surrounding spaces are forgiven. ``atlas`` shows every layer but
+    the basemap, in drawing order. :meth:`claimsmap.maps.Map.preset` draws it.
 
     Raises
     ------
     ClaimsmapError
         For an unknown preset, listing the known ones.
-    """
-    from claimsmap.maps._map import Map
 
-    preset = _preset(name)
-    m = Map(
-        title=preset.title,
-        bounds=preset.bounds,
-        time_slider=preset.time_slider,
-        at=preset.at,
-    )
-    for layer in preset.layers:
-        m.add_layer(
-            layer, style=preset.styles.get(layer), style_by=preset.style_by.get(layer)
-        )
-    for center, radius, unit in preset.rings:
-        m.add_ring(center, radius, unit)  # type: ignore[arg-type]
-    return m
-
-
-def _preset(name: str) -> Preset:
-    """The preset called ``name``: one of :data:`PRESETS`, or ``atlas``."""
+    Examples
+    --------
+    >>> preset(" Senkaku ").rings[0]
+    ('Ishigaki', 100, 'km')
+    >>> preset("nowhere")
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.ClaimsmapError: Unknown preset 'nowhere'; use one of: atlas, seed, senkaku, taiwan-strait, south-china-sea
+    """  # noqa: E501
     key = name.strip().casefold() if isinstance(name, str) else name
     if key == "atlas":
-        preset = Preset(
+        return Preset(
             title="claimsmap atlas: claims and control in the western Pacific",
             layers=_all_layers(),
             rings=(("Ishigaki", 200, "km"),),
             # The region; far-off headquarters (Hawaii) stay one pan away.
             bounds=(104.0, 2.0, 134.0, 36.0),
         )
-    elif key in PRESETS:
-        preset = PRESETS[key]
-    else:
-        known = ", ".join(["atlas", *PRESETS])
-        raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
-    return preset
+    if key in PRESETS:
+        return PRESETS[key]
+    known = ", ".join(["atlas", *PRESETS])
+    raise ClaimsmapError(f"Unknown preset {name!r}; use one of: {known}")
