@@ -248,7 +248,9 @@ def test_synthetic_ais_writes_a_file_presence_reads(tmp_path):
     assert "synthetic positions of 5 vessels" in proc.stderr and out.exists()
     assert "positions" in run("presence", str(out)).stdout
     bad = run("synthetic-ais", "-o", str(tmp_path / "ais.txt"), check=False)
-    assert_one_line_error(bad, "give a .csv or .parquet file name")
+    assert_one_line_error(
+        bad, r"ais\.txt: cannot write '\.txt'; use one of \.csv, \.parquet"
+    )
 
 
 def test_presence_progress_bar_on_a_terminal(tmp_path):
