@@ -288,7 +288,8 @@ def _frame_from_geojson(data: dict[str, Any], label: str) -> gpd.GeoDataFrame:
                 f"{label}: feature #{index} is {_kind(feature)}; give a GeoJSON "
                 'Feature, {"type": "Feature", "properties": {...}, "geometry": {...}}'
             )
-        props = feature.get("properties") or {}
+        props = feature.get("properties")
+        props = {} if props is None else props
         if not isinstance(props, dict):
             raise InvalidLayerError(
                 f"{label}: feature #{index}: field 'properties' is "
