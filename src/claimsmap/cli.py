@@ -65,8 +65,10 @@ def _real(
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{value}: give a finite number")
         if value < low or (above and value == low) or value > high:
-            lowest = f"more than {low:g}" if above else f"{low:g} or more"
-            allowed = lowest if high == math.inf else f"{lowest}, at most {high:g}"
+            if high == math.inf:
+                allowed = f"more than {low:g}" if above else f"{low:g} or more"
+            else:
+                allowed = f"{low:g} to {high:g}" + (f", not {low:g}" if above else "")
             raise argparse.ArgumentTypeError(f"{value:g}: give {allowed}")
         return value
 
