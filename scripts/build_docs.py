@@ -152,6 +152,78 @@ def land_claims_md() -> list[str]:
     return [*out, ""]
 
 
+#: The rules of the command line that its help does not hold.
+CLI_RULES = """\
+## Exit status and messages
+
+| status | meaning |
+| --- | --- |
+| 0 | done |
+| 2 | bad input, or an error of the machine (below): one line on standard error, `claimsmap: error: ...`, naming the file, the row or field, or the option, and what to do |
+| 1 | an internal error, a bug of claimsmap: `claimsmap: internal error: ...`, asking you to report it (`CLAIMSMAP_DEBUG=1` shows the traceback) |
+
+An option the parser refuses prints the usage, then one line naming it:
+`claimsmap synthetic-ais: error: argument --interval: 0: give 1 to 86400`.
+Every numeric option is checked there:
+
+| option | allowed |
+| --- | --- |
+| `at LON LAT` | finite numbers (then lon -180..180, lat -90..90, with a hint when they look swapped) |
+| `within RADIUS` | more than 0, finite |
+| `presence --chunk-rows` | 1 or more |
+| `synthetic-ais --vessels` / `--days` / `--seed` | 1 or more / 1 to 36500 / 0 or more |
+| `synthetic-ais --interval` | 1 to 86400 seconds |
+| `synthetic-ais --start` | an ISO date or time |
+| `serve --port` | 1 to 65535 |
+
+`synthetic-ais` also refuses a range that ends after 2261 (beyond pandas'
+times) and a table of more than 100 million positions.
+
+Text quoted from an input (a file's bytes, a file name, a column name) is
+made printable first: newlines, NUL, terminal escapes, text direction
+overrides and bytes that are not UTF-8 are written as `\\n`, `\\x00`,
+`\\x1b`, `\\u202e`, `\\udcff`, so a message is always one line and cannot
+drive the terminal.
+
+**Errors of the machine.** A full disk (`ENOSPC`, `EDQUOT`, `EFBIG`), a
+read-only file system (`EROFS`), no permission (`EACCES`, `EPERM`), a file or
+folder that is missing or of the wrong kind (`ENOENT`, `ENOTDIR`, `EISDIR`),
+an I/O error (`EIO`), too many open files and the like are not bugs: exit 2,
+one line with the path you gave and the system's reason, e.g.
+`claimsmap: error: out/map.html: cannot write it: No space left on device`.
+GDAL gives no reason code, so a GeoPackage or FlatGeobuf write that fails
+while the file system has less than 1 MiB free is reported as a full disk.
+
+## Output files
+
+`map -o` and `--png`, `export --to` and `synthetic-ais -o` follow three rules.
+
+- **Regular files only.** The path must be a regular file or not exist yet.
+  A directory, a device (`/dev/...`), a pipe or a socket there is refused,
+  never replaced; so is a folder that does not exist or takes no new file
+  (no permission, read-only). A symbolic link is replaced by the new file;
+  the file it pointed to is left alone.
+- **Checked before computing.** These checks, and the extension (`export`:
+  `.geojson`, `.json`, `.gpkg`, `.fgb`, `.parquet`; `synthetic-ais`: `.csv`,
+  `.parquet`), come first, before a layer is read or a map rendered.
+- **Atomic.** The output is written to a temporary file beside the target
+  (`.NAME.XXXXXXXX.tmp.EXT`) and renamed over it once complete. When anything
+  fails on the way (bad input, a full disk, Ctrl-C) the temporary file is
+  removed and a file that was there stays as it was: a reader sees the old
+  file or the new one, never part of one.
+
+## Input files
+
+A positions file (`presence`) needs a vessel id on every row (an empty one is
+refused, naming the first such data row), a time, a longitude in -180..180 and
+a latitude in -90..90 (empty or NaN for a missing coordinate), and at least
+one data row. A layer file (`validate`, `map --add`) is checked against the
+atlas schema, each message naming the file, the feature and the field. A
+UTF-8 byte-order mark is accepted in CSV and GeoJSON. A directory given as a
+file is said to be one.
+"""  # noqa: E501 (table rows are one line each)
+
+
 def cli_md() -> str:
     parser = _parser()
     out = [
@@ -162,6 +234,8 @@ def cli_md() -> str:
         "```text",
         parser.format_help().rstrip(),
         "```",
+        "",
+        CLI_RULES.rstrip(),
     ]
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, p in sub.choices.items():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
 
@@ -125,6 +128,21 @@ def test_unknown_preset(tmp_path):
             ' "geometry": {"type": "Point", "coordinates": [1, 2]}}]}',
             r"feature #0: field 'id' is missing",
         ),
+        (
+            '{"type": "FeatureCollection", "crs": ["EPSG:4326"], "features": []}',
+            r"field 'crs' is a list",
+        ),
+        (
+            '{"type": "FeatureCollection", "crs": {"type": "name", "properties": '
+            '["EPSG:4326"]}, "features": []}',
+            r"field 'crs\.properties' is a list",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+            '"properties": [], "geometry": null}]}',
+            r"feature #0: field 'properties' is a list",
+        ),
+        ("[" * 200_000 + "]" * 200_000, r"nested too deeply"),
     ],
 )
 def test_broken_user_layer_leaves_no_map(tmp_path, content, pattern):
@@ -248,7 +266,9 @@ def test_synthetic_ais_writes_a_file_presence_reads(tmp_path):
     assert "synthetic positions of 5 vessels" in proc.stderr and out.exists()
     assert "positions" in run("presence", str(out)).stdout
     bad = run("synthetic-ais", "-o", str(tmp_path / "ais.txt"), check=False)
-    assert_one_line_error(bad, "give a .csv or .parquet file name")
+    assert_one_line_error(
+        bad, r"ais\.txt: cannot write '\.txt'; use one of \.csv, \.parquet"
+    )
 
 
 def test_presence_progress_bar_on_a_terminal(tmp_path):
@@ -287,3 +307,150 @@ def test_presence_progress_bar_on_a_terminal(tmp_path):
     n = len(table)
     assert b"100%" in shown and f"{n}/{n}".encode() in shown
     assert b"positions" in proc.stdout
+
+
+def assert_parser_error(proc, pattern):
+    """argparse's own refusal: its usage, then one line naming the option."""
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert re.search(r"^claimsmap [a-z-]+: error: argument " + pattern, last), last
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["presence", "p.csv", "--chunk-rows", "0"], r"--chunk-rows: 0: give"),
+        (["presence", "p.csv", "--chunk-rows", "-5"], r"--chunk-rows: -5: "),
+        (["synthetic-ais", "-o", "s.csv", "--interval", "0"], r"--interval: "),
+        (["synthetic-ais", "-o", "s.csv", "--interval", "-600"], r"--interval: -600"),
+        (["synthetic-ais", "-o", "s.csv", "--interval", "nan"], r"--interval: nan: "),
+        (["synthetic-ais", "-o", "s.csv", "--start", "notadate"], r"--start: 'nota"),
+        (["synthetic-ais", "-o", "s.csv", "--days", "1000000000"], r"--days: 1000000"),
+        (["synthetic-ais", "-o", "s.csv", "--vessels", "0"], r"--vessels: 0: give"),
+        (["synthetic-ais", "-o", "s.csv", "--seed", "-1"], r"--seed: -1: give 0"),
+        (["within", "Ishigaki", "-5"], r"radius: -5: give more than 0"),
+        (["at", "nan", "25"], r"lon: nan: give a finite number"),
+        (["serve", "--port", "99999"], r"--port: 99999: give 1 to 65535"),
+    ],
+)
+def test_numeric_options_are_checked_by_the_parser(tmp_path, args, pattern):
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimsmap", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert_parser_error(proc, pattern)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        # The output is checked first: the bad layer, the unknown layer and
+        # the dates that overflow are never reached.
+        (["map", "--add", "{bad}", "-o", "{dir}"], r"out\.x: is a directory"),
+        (["map", "--png", "{dir}"], r"out\.x: is a directory"),
+        (["export", "no-such-layer", "--to", "{dir}.gpkg"], r"\.gpkg: is a directory"),
+        (
+            [
+                *("synthetic-ais", "-o", "{dir}.csv"),
+                *("--start", "2250-01-01", "--days", "36500"),
+            ],
+            r"out\.x\.csv: is a directory",
+        ),
+        (["map", "-o", "{fifo}"], r"fifo\.html: is not a regular file"),
+        (["export", "bases", "--to", "{fifo}.geojson"], r"\.geojson: is not a regular"),
+    ],
+)
+def test_outputs_that_are_not_regular_files_are_refused_first(tmp_path, args, pattern):
+    folder = tmp_path / "out.x"
+    for name in ("out.x", "out.x.gpkg", "out.x.csv"):
+        (tmp_path / name).mkdir()
+    fifo = tmp_path / "fifo.html"
+    os.mkfifo(fifo)
+    os.mkfifo(tmp_path / "fifo.html.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{")
+    paths = {"dir": str(folder), "fifo": str(fifo), "bad": str(bad)}
+    proc = run(*(a.format(**paths) for a in args), check=False)
+    assert_one_line_error(proc, pattern)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bad.geojson",
+        "fifo.html",
+        "fifo.html.geojson",
+        "out.x",
+        "out.x.csv",
+        "out.x.gpkg",
+    ]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert all(not any(p.iterdir()) for p in tmp_path.glob("out.x*"))
+
+
+def test_a_folder_that_takes_no_file_is_named_not_the_temporary(tmp_path):
+    if not os.path.isfile("/proc/version"):
+        pytest.skip("needs Linux /proc")
+    assert_one_line_error(
+        run("map", "--preset", "senkaku", "-o", "/proc/version", check=False),
+        r"^claimsmap: error: /proc/version: cannot create a file in directory /proc",
+    )
+
+
+def test_a_full_disk_is_the_machine_not_a_bug(full_disk):
+    old = full_disk / "map.html"
+    old.write_text("the old map")
+    proc = run("map", "--preset", "senkaku", "-o", str(old), check=False)
+    assert_one_line_error(
+        proc, rf"^claimsmap: error: {re.escape(str(old))}: .*No space left on device$"
+    )
+    assert "report" not in proc.stderr
+    assert old.read_text() == "the old map"
+    assert [p.name for p in full_disk.iterdir()] == ["map.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "pattern"),
+    [
+        (["presence", "{dir}"], None, r"p\.csv: is a directory"),
+        (["validate", "{dir}"], None, r"p\.csv: is a directory"),
+        (["presence", "{file}"], b"vessel,time,lon,lat\n", r"p\.csv: no positions \("),
+        (
+            ["presence", "{file}"],
+            b"vessel,time,lon,lat\n,2024-01-01T00:00Z,124,25\n",
+            r"p\.csv, data row 1: the vessel is missing",
+        ),
+        (
+            ["presence", "{file}"],
+            b"vessel,time,lon,lat\n1,2024-01-01T00:00Z,500,25\n",
+            r"p\.csv, data row 1: longitude 500\.0 is beyond",
+        ),
+        (
+            ["presence", "{file}"],
+            b"vessel,time,lon\x00\x1b[31m,lat\n1,\x1b[2J2024\n",
+            r"p\.csv: not a readable CSV file \(.*\\x1b\[2J2024\)",
+        ),
+    ],
+)
+def test_bad_positions_files_are_one_clean_line(tmp_path, args, content, pattern):
+    path = tmp_path / "p.csv"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    where = {"dir": str(path), "file": str(path)}
+    proc = run(*(a.format(**where) for a in args), check=False)
+    assert_one_line_error(proc, pattern)
+    assert "\x1b" not in proc.stderr and "\x00" not in proc.stderr
+
+
+def test_a_byte_order_mark_is_fine_in_csv_and_geojson(tmp_path):
+    csv = tmp_path / "p.csv"
+    csv.write_bytes(
+        b"\xef\xbb\xbfvessel,time,lon,lat\n1,2024-01-01T00:00Z,123.476,25.743\n"
+    )
+    assert "1 positions" in run("presence", str(csv)).stdout
+    layer = tmp_path / "l.geojson"
+    layer.write_bytes(b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}')
+    assert "0 features, all valid" in run("validate", str(layer)).stderr

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
+import warnings
 
 import geopandas as gpd
 import pytest
 from shapely import Point, Polygon
 
 import claimsmap as cm
+from claimsmap.errors import OutputError, printable
+from claimsmap.io import EXPORT_FORMATS, check_output, export
 from claimsmap.schema import validate_feature
 
 
@@ -184,3 +190,110 @@ def test_missing_field_and_kind_geometry(feature_props):
         )
     with pytest.raises(cm.InvalidFeatureError, match="geometry' is empty"):
         validate_feature(feature_props, Polygon(), file="f", index=0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "props", "message"),
+    [
+        ({"crs": ["EPSG:4326"]}, None, r"x\.geojson: field 'crs' is a list; give an"),
+        (
+            {"crs": {"type": "name", "properties": ["EPSG:4326"]}},
+            None,
+            r"x\.geojson: field 'crs\.properties' is a list; give an object",
+        ),
+        ({}, ["id", "test-feature"], r"x\.geojson: feature #0: field 'properties' is"),
+    ],
+)
+def test_members_of_the_wrong_json_type(tmp_path, feature_props, extra, props, message):
+    """Lists where objects belong are the file's fault, named, not a TypeError."""
+    path = write_fc(tmp_path / "x.geojson", [feature(props or feature_props)], **extra)
+    with pytest.raises(cm.InvalidLayerError, match=message):
+        cm.read_file(path)
+
+
+def test_a_feature_that_is_not_an_object(tmp_path):
+    path = write_fc(tmp_path / "x.geojson", [3])
+    with pytest.raises(cm.InvalidLayerError, match=r"feature #0 is a number"):
+        cm.read_file(path)
+
+
+def test_nesting_too_deep_for_python(tmp_path):
+    path = tmp_path / "deep.geojson"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(cm.InvalidLayerError, match=r"deep\.geojson: nested too deeply"):
+        cm.read_file(path)
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path, feature_props):
+    path = write_fc(tmp_path / "bom.geojson", [feature(feature_props)])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert cm.read_file(path).loc[0, "id"] == "test-feature"
+
+
+def test_nan_coordinates_are_refused_without_a_warning(tmp_path, feature_props):
+    props = {**feature_props, "kind": "claim-area", "status": None}
+    props["claimants"] = ["JPN", "CHN"]
+    ring = [[123, 25], [float("nan"), 25], [124, 26], [123, 25]]
+    path = write_fc(
+        tmp_path / "nan.geojson",
+        [feature(props, {"type": "Polygon", "coordinates": [ring]})],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # shapely's RuntimeWarning would fail here
+        with pytest.raises(
+            cm.InvalidFeatureError, match=r"field 'geometry' is invalid.*nan"
+        ):
+            cm.read_file(path)
+
+
+def test_a_directory_is_said_to_be_one(tmp_path):
+    (tmp_path / "layer.geojson").mkdir()
+    with pytest.raises(cm.InvalidLayerError, match=r"layer\.geojson: is a directory"):
+        cm.read_file(tmp_path / "layer.geojson")
+
+
+def test_messages_quote_input_printably():
+    assert (
+        printable("a\x00b\x1b[2J\nc\u202ed\udcff") == r"a\x00b\x1b[2J\nc\u202ed\udcff"
+    )
+    assert printable("魚釣島 — 25.7° N, tab\t") == "魚釣島 — 25.7° N, tab\\t"
+
+
+def test_outputs_must_be_regular_files(tmp_path):
+    folder = tmp_path / "out.geojson"
+    folder.mkdir()
+    with pytest.raises(OutputError, match=r"out\.geojson: is a directory"):
+        check_output(folder)
+    fifo = tmp_path / "pipe.geojson"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match=r"pipe\.geojson: is not a regular file"):
+        export({"bases": cm.load("bases")}, fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # not replaced
+    with pytest.raises(OutputError, match=r"x\.geojson: folder .*nope does not exist"):
+        check_output(tmp_path / "nope" / "x.geojson")
+    with pytest.raises(OutputError, match=r"x\.shp: cannot write '\.shp'; use one of"):
+        check_output(tmp_path / "x.shp", suffixes=EXPORT_FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.geojson", "pipe.geojson"]
+
+
+def test_a_folder_that_takes_no_file(tmp_path):
+    if not os.path.isfile("/proc/version"):
+        pytest.skip("needs Linux /proc")
+    # /proc takes no new file, whoever asks (root too): the probe finds it.
+    with pytest.raises(
+        OutputError,
+        match=r"^/proc/version: cannot create a file in directory /proc \(",
+    ):
+        check_output("/proc/version")
+
+
+@pytest.mark.parametrize("ext", [".geojson", ".gpkg", ".fgb", ".parquet"])
+def test_a_full_disk_names_the_path_and_keeps_the_old_file(full_disk, ext):
+    target = full_disk / f"layers{ext}"
+    target.write_text("old")
+    with pytest.raises(
+        OutputError, match=rf"^{re.escape(str(target))}: .*No space left on device$"
+    ):
+        export({"basemap-ne10m": cm.load("basemap-ne10m")}, target)
+    assert target.read_text() == "old"
+    assert [p.name for p in full_disk.iterdir()] == [target.name]  # no temporary

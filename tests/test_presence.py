@@ -394,3 +394,101 @@ def test_unreadable_files(tmp_path):
         presence(bad)
     with pytest.raises(cm.ClaimsmapError, match="no such file"):
         presence(tmp_path / "missing.csv")
+
+
+def write_csv(path, text):
+    path.write_text(text)
+    return path
+
+
+ROW = "{vessel},2024-01-01T00:00Z,{lon},0.5\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [ROW.format(vessel=1, lon=0.5), ROW.format(vessel="", lon=0.5)],
+            r"p\.csv, data row 2: the vessel is missing \(column 'vessel' is empty\)",
+        ),
+        (
+            [ROW.format(vessel=" ", lon=0.5)],
+            r"p\.csv, data row 1: the vessel is missing",
+        ),
+        (
+            [ROW.format(vessel=1, lon=0.5), ROW.format(vessel=1, lon=500)],
+            r"p\.csv, data row 2: longitude 500\.0 is beyond ±180°",
+        ),
+        (
+            [ROW.format(vessel=1, lon="inf")],
+            r"p\.csv, data row 1: longitude inf is beyond ±180°",
+        ),
+        (
+            [ROW.format(vessel=1, lon="-inf")],
+            r"p\.csv, data row 1: longitude -inf is beyond ±180°",
+        ),
+        ([], r"p\.csv: no positions \(no data rows, a header at most\)"),
+    ],
+)
+def test_rows_that_are_not_positions_are_refused(tmp_path, rows, message):
+    csv = write_csv(tmp_path / "p.csv", "vessel,time,lon,lat\n" + "".join(rows))
+    with pytest.raises(cm.ClaimsmapError, match=message):
+        presence(csv, BOX)
+
+
+def test_a_missing_longitude_is_still_a_missing_point(tmp_path):
+    csv = write_csv(
+        tmp_path / "p.csv",
+        "vessel,time,lon,lat\n"
+        + ROW.format(vessel=1, lon=0.5)
+        + ROW.format(vessel=1, lon="").replace("00:00Z", "01:00Z"),
+    )
+    assert presence(csv, BOX).positions == 2
+
+
+def test_chunk_rows_must_be_a_positive_whole_number(ais, tmp_path):
+    for rows in (0, -5):
+        with pytest.raises(cm.ClaimsmapError, match=rf"chunk_rows={rows}: give a pos"):
+            presence(ais.head(10), chunk_rows=rows)
+    with pytest.raises(cm.ClaimsmapError, match=r"chunk_rows=2\.5: give a whole"):
+        presence(ais.head(10), chunk_rows=2.5)
+
+
+def test_binary_files_are_quoted_printably(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"vessel,time,lon\x00\x1b[31m,lat\n1,\x1b[2J2024\n")
+    with pytest.raises(cm.ClaimsmapError) as caught:
+        presence(path, BOX)
+    message = str(caught.value)
+    assert "\x1b" not in message and "\x00" not in message and "\n" not in message
+    assert r"\x1b[2J2024" in message
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        "\ufeffvessel,time,lon,lat\n".encode() + ROW.format(vessel=1, lon=0.5).encode()
+    )
+    assert presence(path, BOX).summary() == "box: 1 of 1 days, 1 vessel"
+
+
+def test_a_directory_is_not_a_file_of_positions(tmp_path):
+    (tmp_path / "p.csv").mkdir()
+    with pytest.raises(cm.ClaimsmapError, match=r"p\.csv: is a directory"):
+        presence(tmp_path / "p.csv", BOX)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"interval_s": 0}, r"interval_s=0: give the seconds"),
+        ({"interval_s": float("nan")}, r"interval_s=nan"),
+        ({"start": "notadate"}, r"start='notadate': give an ISO date"),
+        ({"start": "2250-01-01", "days": 36500}, r"days=36500 .* ends after 2261"),
+        ({"days": 36500, "interval_s": 1}, r"positions, more than 100,000,000"),
+        ({"seed": -1}, r"seed=-1"),
+    ],
+)
+def test_synthetic_ais_checks_its_arguments(options, message):
+    with pytest.raises(cm.ClaimsmapError, match=message):
+        synthetic_ais(**{"vessels": 2, "days": 1, **options})

@@ -15,10 +15,66 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["main"]
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number"
+            ) from None
+        if value < low or (high is not None and value > high):
+            allowed = f"{low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{value}: give {allowed}")
+        return value
+
+    return parse
+
+
+def _real(
+    low: float = -math.inf, high: float = math.inf, *, above: bool = False
+) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number from ``low`` (``above`` it) to ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{value}: give a finite number")
+        if value < low or (above and value == low) or value > high:
+            if high == math.inf:
+                allowed = f"more than {low:g}" if above else f"{low:g} or more"
+            else:
+                allowed = f"{low:g} to {high:g}" + (f", not {low:g}" if above else "")
+            raise argparse.ArgumentTypeError(f"{value:g}: give {allowed}")
+        return value
+
+    return parse
+
+
+def _iso_time(text: str) -> str:
+    """An argparse ``type``: a date or time pandas reads (kept as text)."""
+    import pandas as pd
+
+    try:
+        ok = not pd.isna(pd.Timestamp(text))
+    except (ValueError, TypeError, OverflowError):
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give an ISO date or time, e.g. 2024-01-01 or 2024-01-01T06:00Z"
+        )
+    return text
 
 
 def _jsonable(value: Any) -> Any:
@@ -140,10 +196,14 @@ def _cmd_distance(args: argparse.Namespace) -> None:
 
 
 def _cmd_map(args: argparse.Namespace) -> None:
-    from claimsmap.io import read_file
+    from claimsmap.io import check_output, read_file
     from claimsmap.maps import Map
 
     preset = args.preset
+    out = args.output or (None if args.png else f"claimsmap-{preset}.html")
+    for target in (args.png, out):
+        if target:
+            check_output(target)
     m = Map.preset(preset)
     for path in args.add or []:
         frame = read_file(path)
@@ -151,9 +211,8 @@ def _cmd_map(args: argparse.Namespace) -> None:
     if args.png:
         png = m.save_png(args.png)
         print(f"wrote {png} ({png.stat().st_size / 1e3:.0f} kB)", file=sys.stderr)
-        if not args.output:
-            return
-    out = args.output or f"claimsmap-{preset}.html"
+    if not out:
+        return
     path = m.save(out)
     print(
         f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB); open it in a browser",
@@ -354,19 +413,14 @@ def _cmd_presence(args: argparse.Namespace) -> None:
 
 
 def _cmd_synthetic(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from claimsmap.errors import ClaimsmapError
-    from claimsmap.io import atomic_path
+    from claimsmap.io import atomic_path, check_output
     from claimsmap.synthetic import synthetic_ais
 
+    out = check_output(args.output, suffixes=(".csv", ".parquet"))
+    suffix = out.suffix.lower()
     table = synthetic_ais(
         args.vessels, args.start, args.days, interval_s=args.interval, seed=args.seed
     )
-    out = Path(args.output)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise ClaimsmapError(f"{out}: give a .csv or .parquet file name")
     with atomic_path(out) as tmp:
         if suffix == ".csv":
             table.to_csv(tmp, index=False)
@@ -380,8 +434,9 @@ def _cmd_synthetic(args: argparse.Namespace) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> None:
     from claimsmap.catalog import load, resolve_layer
-    from claimsmap.io import export
+    from claimsmap.io import EXPORT_FORMATS, check_output, export
 
+    check_output(args.to, suffixes=EXPORT_FORMATS)
     frames = {}
     for name in args.layers:
         layer_id = resolve_layer(name)
@@ -528,8 +583,8 @@ def _parser() -> argparse.ArgumentParser:
         "holder and source, and the nearest island or land with its geodesic "
         "distance.",
     )
-    p.add_argument("lon", type=float, help="longitude, degrees east")
-    p.add_argument("lat", type=float, help="latitude, degrees north")
+    p.add_argument("lon", type=_real(), help="longitude, degrees east")
+    p.add_argument("lat", type=_real(), help="latitude, degrees north")
     p.add_argument("--date", help="the day (ISO date); default today")
     p.add_argument(
         "--format", choices=["text", "json", "csv", "geojson"], default="text"
@@ -543,7 +598,9 @@ def _parser() -> argparse.ArgumentParser:
         'place (a feature name or "LON,LAT"), nearest first.',
     )
     p.add_argument("place", help='a feature name or "LON,LAT"')
-    p.add_argument("radius", type=float, help="the distance, in --unit")
+    p.add_argument(
+        "radius", type=_real(0, above=True), help="the distance, in --unit (> 0)"
+    )
     p.add_argument("--unit", choices=["km", "nmi", "m"], default="km")
     p.add_argument("--kind", action="append", help="only this kind (repeatable)")
     p.add_argument("--date", help="the day (ISO date); default today")
@@ -581,7 +638,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--time", default="time", help="time column")
     p.add_argument("--lon", default="lon", help="longitude column")
     p.add_argument("--lat", default="lat", help="latitude column")
-    p.add_argument("--chunk-rows", type=int, default=1_000_000)
+    p.add_argument(
+        "--chunk-rows",
+        type=_whole(1),
+        default=1_000_000,
+        help="positions read at a time (default 1000000)",
+    )
     p.add_argument(
         "--table",
         choices=["total", "vessels", "periods", "visits", "gaps"],
@@ -602,11 +664,18 @@ def _parser() -> argparse.ArgumentParser:
         "features, transponder gaps. Not observations; vessel ids start 999.",
     )
     p.add_argument("-o", "--output", required=True, help="a .csv or .parquet file")
-    p.add_argument("--vessels", type=int, default=50)
-    p.add_argument("--days", type=int, default=7)
-    p.add_argument("--start", default="2024-01-01")
-    p.add_argument("--interval", type=float, default=600.0, help="seconds")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--vessels", type=_whole(1), default=50)
+    p.add_argument("--days", type=_whole(1, 36500), default=7)
+    p.add_argument(
+        "--start", type=_iso_time, default="2024-01-01", help="the first day (UTC)"
+    )
+    p.add_argument(
+        "--interval",
+        type=_real(1, 86400),
+        default=600.0,
+        help="seconds between positions, 1 to 86400 (default 600)",
+    )
+    p.add_argument("--seed", type=_whole(0), default=0)
     p.set_defaults(func=_cmd_synthetic)
 
     p = sub.add_parser(
@@ -708,7 +777,9 @@ def _parser() -> argparse.ArgumentParser:
         "/openapi.json and its docs at /docs. Needs claimsmap[server].",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--port", type=_whole(1, 65535), default=8000, help="port (default 8000)"
+    )
     p.add_argument(
         "--cors",
         action="append",
@@ -725,27 +796,46 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    from claimsmap.errors import ClaimsmapError
+    from claimsmap.errors import ENVIRONMENT_ERRNOS, ClaimsmapError, printable
 
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         args.func(args)
-    except (ClaimsmapError, FileNotFoundError) as err:
-        print(f"claimsmap: error: {err}", file=sys.stderr)
+    except ClaimsmapError as err:
+        print(f"claimsmap: error: {printable(err)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        # The machine's errors (a file missing or unreadable, a disk full) are
+        # not the program's: the path and the reason, without a bug report.
+        if err.errno is None and isinstance(err, FileNotFoundError):
+            message = str(err)  # raised with its own message
+        elif err.errno in ENVIRONMENT_ERRNOS:
+            where = f"{err.filename}: " if err.filename is not None else ""
+            message = f"{where}{err.strerror}"
+        else:
+            return _internal(err)
+        print(f"claimsmap: error: {printable(message)}", file=sys.stderr)
+        return 2
     except Exception as err:
-        if os.environ.get("CLAIMSMAP_DEBUG"):
-            raise
-        print(
-            f"claimsmap: internal error: {type(err).__name__}: {err} "
-            "(set CLAIMSMAP_DEBUG=1 for the traceback, and please report it)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal(err)
     return 0
+
+
+def _internal(err: Exception) -> int:
+    """Report an error of claimsmap itself (exit 1), or re-raise it to debug."""
+    from claimsmap.errors import printable
+
+    if os.environ.get("CLAIMSMAP_DEBUG"):
+        raise err
+    print(
+        f"claimsmap: internal error: {type(err).__name__}: {printable(err)} "
+        "(set CLAIMSMAP_DEBUG=1 for the traceback, and please report it)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

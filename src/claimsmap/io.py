@@ -8,10 +8,13 @@ Shapefile) go through pyogrio. Every file is checked to be in EPSG:4326
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,12 +24,18 @@ import pandas as pd
 import shapely
 from shapely.errors import GEOSException, ShapelyError
 
-from claimsmap.errors import InvalidLayerError
+from claimsmap.errors import (
+    ENVIRONMENT_ERRNOS,
+    InvalidLayerError,
+    OutputError,
+    printable,
+)
 from claimsmap.schema import FIELDS, validate_feature
 
 __all__ = [
     "EXPORT_FORMATS",
     "atomic_path",
+    "check_output",
     "export",
     "read_file",
     "records",
@@ -51,12 +60,123 @@ _CRS84 = {
 }
 
 
+def check_output(
+    path: str | os.PathLike[str], suffixes: Iterable[str] | None = None
+) -> Path:
+    """Check that ``path`` can be written as a regular file, before any work.
+
+    The target must be a regular file or not exist yet, and its folder must
+    exist and take a new file (a probe file is created there and removed).
+    Outputs are written by renaming a temporary file over the target, so a
+    folder, a device, a pipe or a socket there is refused rather than
+    replaced.
+
+    Parameters
+    ----------
+    path : str or path
+        The file to be written.
+    suffixes : iterable of str, optional
+        The extensions allowed (lowercase, with the dot), when the format
+        follows the extension.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a Path.
+
+    Raises
+    ------
+    OutputError
+        When the extension is not one of ``suffixes``, the target is not a
+        regular file, its folder is missing, or the folder cannot take a file
+        (no permission, read-only, full).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> check_output(folder / "map.html").name
+    'map.html'
+    >>> check_output(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.OutputError: ...: is a directory; give a file name in it, ...
+    """
+    target = Path(path)
+    label = printable(os.fspath(path))
+    if os.fspath(path) == "":
+        raise OutputError("the output path is empty; give a file name")
+    if suffixes is not None and target.suffix.lower() not in suffixes:
+        raise OutputError(
+            f"{label}: cannot write "
+            f"{target.suffix or 'a file without an extension'!r}; "
+            f"use one of {', '.join(suffixes)}"
+        )
+    _check_target(target, label)
+    parent = target.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"{label}: folder {printable(parent)} does not exist; create it"
+        )
+    try:
+        fd, probe = tempfile.mkstemp(
+            dir=parent, prefix=f".{target.name}.", suffix=".probe"
+        )
+    except OSError as err:
+        reason = printable(err.strerror or err)
+        raise OutputError(
+            f"{label}: cannot create a file in directory {printable(parent)} ({reason})"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+    return target
+
+
+def _check_target(target: Path, label: str) -> None:
+    """Refuse a target that exists and is not a regular file."""
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise _output_error(label, err) from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(
+            f"{label}: is a directory; give a file name in it, e.g. "
+            f"{label}/out{target.suffix}"
+        )
+    if not stat.S_ISREG(mode):
+        raise OutputError(
+            f"{label}: is not a regular file (a device, pipe or socket); claimsmap "
+            "writes regular files only, by renaming a new file over the old — "
+            "give a file name"
+        )
+
+
+def _output_error(label: str, err: OSError) -> OutputError:
+    """The one line for an output the machine refused: the path and the reason."""
+    reason = (
+        os.strerror(err.errno)
+        if err.errno
+        else (err.strerror or str(err) or type(err).__name__)
+    )
+    return OutputError(f"{label}: cannot write it: {printable(reason)}")
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` on success.
 
     Nothing is left behind when the block raises: a reader never sees a
-    half-written file.
+    half-written file, and a file that was there stays as it was. The target
+    is checked first (:func:`check_output`): only a regular file is replaced.
+
+    Raises
+    ------
+    OutputError
+        When the target cannot be written (see :func:`check_output`), or the
+        machine refused the write (disk full, read-only, no permission): the
+        message names ``path``, never the temporary file.
 
     Examples
     --------
@@ -67,19 +187,27 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     >>> target.read_text()
     'done'
     """
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"{target}: folder {parent} does not exist; create it")
+    target = check_output(path)
+    label = printable(os.fspath(path))
     # The temporary name keeps the extension: GDAL picks its driver by it.
-    fd, tmp = tempfile.mkstemp(
-        dir=parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
-    )
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
+        )
+    except OSError as err:
+        raise _output_error(label, err) from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)
+        # Checked again: the target may have become a folder or a device
+        # while the output was computed.
+        _check_target(target, label)
         os.replace(tmp, target)
+    except OSError as err:
+        if err.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        raise _output_error(label, err) from err
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -93,7 +221,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
     try:
-        with path.open(encoding="utf-8") as fh:
+        # utf-8-sig: a byte-order mark, as some editors write, is skipped.
+        with path.open(encoding="utf-8-sig") as fh:
             data = json.load(fh)
     except json.JSONDecodeError as err:
         raise InvalidLayerError(
@@ -102,6 +231,12 @@ def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
         ) from err
     except UnicodeDecodeError as err:
         raise InvalidLayerError(f"{label}: not UTF-8 text; save it as UTF-8") from err
+    except RecursionError:
+        raise InvalidLayerError(
+            f"{label}: nested too deeply (arrays or objects inside one another "
+            "beyond what Python reads); a GeoJSON layer is a few levels deep — "
+            "check how the file was made"
+        ) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InvalidLayerError(
             f"{label}: not a GeoJSON FeatureCollection; wrap the features in "
@@ -109,10 +244,24 @@ def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
         )
     crs = data.get("crs")
     if crs is not None:
-        name = (
-            (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
-        )
-        if name not in _CRS84:
+        if isinstance(crs, dict):
+            props = crs.get("properties")
+            if props is not None and not isinstance(props, dict):
+                raise InvalidLayerError(
+                    f"{label}: field 'crs.properties' is {_kind(props)}; give an "
+                    'object such as {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}, '
+                    "or leave 'crs' out (GeoJSON is lon, lat on WGS84)"
+                )
+            name = (props or {}).get("name")
+        elif isinstance(crs, str):
+            name = crs
+        else:
+            raise InvalidLayerError(
+                f"{label}: field 'crs' is {_kind(crs)}; give an object such as "
+                '{"type": "name", "properties": {"name": '
+                '"urn:ogc:def:crs:OGC:1.3:CRS84"}}, or leave it out'
+            )
+        if not isinstance(name, str) or name not in _CRS84:
             raise InvalidLayerError(
                 f"{label}: CRS is {name!r}; claimsmap reads EPSG:4326 (lon, lat) "
                 "only — "
@@ -123,13 +272,36 @@ def _parse_geojson(path: Path, label: str) -> dict[str, Any]:
     return data
 
 
+def _kind(value: Any) -> str:
+    """How a JSON value is named in a message: 'a list', 'a number'..."""
+    names = {list: "a list", dict: "an object", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
 def _frame_from_geojson(data: dict[str, Any], label: str) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for index, feature in enumerate(data["features"]):
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            raise InvalidLayerError(
+                f"{label}: feature #{index} is {_kind(feature)}; give a GeoJSON "
+                'Feature, {"type": "Feature", "properties": {...}, "geometry": {...}}'
+            )
+        props = feature.get("properties")
+        props = {} if props is None else props
+        if not isinstance(props, dict):
+            raise InvalidLayerError(
+                f"{label}: feature #{index}: field 'properties' is "
+                f"{_kind(props)}; give an object of the feature's fields"
+            )
         fid = props.get("id", f"#{index}")
         try:
-            geom = shapely.geometry.shape(feature["geometry"])
+            # NaN coordinates make shapely warn before the schema refuses
+            # them (field 'geometry' is invalid): one message, not three lines.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geom = shapely.geometry.shape(feature["geometry"])
         except (
             KeyError,
             TypeError,
@@ -137,10 +309,11 @@ def _frame_from_geojson(data: dict[str, Any], label: str) -> gpd.GeoDataFrame:
             AttributeError,
             GEOSException,
             ShapelyError,
+            RecursionError,
         ) as err:
             raise InvalidLayerError(
-                f"{label}: feature {fid!r}: field 'geometry' cannot be read ({err}); "
-                "give a GeoJSON geometry"
+                f"{label}: feature {fid!r}: field 'geometry' cannot be read "
+                f"({printable(err)}); give a GeoJSON geometry"
             ) from err
         rows.append(props)
         geoms.append(geom)
@@ -154,7 +327,7 @@ def _frame_from_ogr(path: Path, label: str) -> gpd.GeoDataFrame:
     try:
         frame = pyogrio.read_dataframe(path)
     except Exception as err:  # pyogrio raises several unrelated types
-        raise InvalidLayerError(f"{label}: cannot be read ({err})") from err
+        raise InvalidLayerError(f"{label}: cannot be read ({printable(err)})") from err
     if not isinstance(frame, gpd.GeoDataFrame):  # a table, such as a CSV
         raise InvalidLayerError(
             f"{label}: has no geometry; give a layer file with one "
@@ -225,8 +398,10 @@ def read_file(
         When there is no such file.
     """
     path = Path(path)
-    label = label or str(path)
-    if not path.is_file():
+    label = printable(label or str(path))
+    if path.is_dir():
+        raise InvalidLayerError(f"{label}: is a directory; give a layer file")
+    if not path.exists():
         raise FileNotFoundError(f"{label}: no such file")
     if path.suffix.lower() in {".geojson", ".json"}:
         frame = _frame_from_geojson(_parse_geojson(path, label), label)
@@ -234,7 +409,9 @@ def read_file(
         try:
             frame = gpd.read_parquet(path)
         except Exception as err:  # pyarrow raises several unrelated types
-            raise InvalidLayerError(f"{label}: cannot be read ({err})") from err
+            raise InvalidLayerError(
+                f"{label}: cannot be read ({printable(err)})"
+            ) from err
         if frame.crs is None or frame.crs.to_epsg() != 4326:
             raise InvalidLayerError(f"{label}: CRS is not EPSG:4326; reproject it")
         frame = _decode_json_columns(frame)
@@ -327,30 +504,20 @@ def export(frames: dict[str, gpd.GeoDataFrame], path: str | os.PathLike[str]) ->
     formats; :func:`read_file` turns them back. Every property is kept,
     provenance (``source``, ``source_url``, ``published_coords``) included.
     """
-    target = Path(path)
+    target = check_output(path, suffixes=EXPORT_FORMATS)
     suffix = target.suffix.lower()
-    if suffix not in EXPORT_FORMATS:
-        raise InvalidLayerError(
-            f"{target}: cannot write {suffix or 'a file without an extension'!r}; "
-            f"use one of {', '.join(EXPORT_FORMATS)}"
-        )
     if not frames:
         raise InvalidLayerError(f"{target}: no layers to write")
     for name, frame in frames.items():
         if frame.crs is None or frame.crs.to_epsg() != 4326:
             raise InvalidLayerError(f"layer {name!r}: not in EPSG:4326; to_crs(4326)")
+    label = printable(os.fspath(path))
     with atomic_path(target) as tmp:
         if suffix == ".gpkg":
-            import pyogrio
-
             tmp.unlink()  # GDAL creates the GeoPackage itself
             for name, frame in frames.items():
-                pyogrio.write_dataframe(
-                    _as_text_columns(frame),
-                    tmp,
-                    layer=name,
-                    driver="GPKG",
-                    append=tmp.exists(),
+                _write_ogr(
+                    frame, tmp, label, layer=name, driver="GPKG", append=tmp.exists()
                 )
             return target
         if len(frames) == 1:
@@ -368,8 +535,32 @@ def export(frames: dict[str, gpd.GeoDataFrame], path: str | os.PathLike[str]) ->
         elif suffix == ".parquet":
             _as_text_columns(stacked).to_parquet(tmp)
         else:
-            import pyogrio
-
             tmp.unlink()
-            pyogrio.write_dataframe(_as_text_columns(stacked), tmp, driver="FlatGeobuf")
+            _write_ogr(stacked, tmp, label, driver="FlatGeobuf")
     return target
+
+
+def _write_ogr(frame: gpd.GeoDataFrame, tmp: Path, label: str, **options: Any) -> None:
+    """Write through GDAL; a disk that filled up is said so, naming ``label``.
+
+    GDAL's errors carry no ``errno``: when a write fails and the file system
+    has (almost) no space left, that is taken as the reason.
+    """
+    import pyogrio
+
+    try:
+        pyogrio.write_dataframe(_as_text_columns(frame), tmp, **options)
+    except Exception as err:  # pyogrio raises several unrelated types
+        try:
+            fs = os.statvfs(tmp.parent)
+        except OSError:
+            raise err from None
+        if fs.f_bavail * fs.f_frsize >= _FULL_BYTES:
+            raise
+        raise OutputError(
+            f"{label}: cannot write it: {os.strerror(errno.ENOSPC)}"
+        ) from err
+
+
+#: Free space under which a failed GDAL write is taken for a full disk.
+_FULL_BYTES = 1 << 20

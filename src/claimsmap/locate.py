@@ -484,11 +484,18 @@ def coordinates(
         lon, lat = xy[:, 0], xy[:, 1]
     with np.errstate(invalid="ignore"):
         bad = np.abs(lat) > 90
+        bad_lon = np.abs(lon) > 180  # inf too; NaN is a missing point
     if bad.any():
         bad_at = int(np.argmax(bad))
         raise ClaimsmapError(
             f"{where} {first + bad_at}: latitude {lat[bad_at]} is beyond ±90°; "
             "are longitude and latitude swapped? Give longitude first"
+        )
+    if bad_lon.any():
+        bad_at = int(np.argmax(bad_lon))
+        raise ClaimsmapError(
+            f"{where} {first + bad_at}: longitude {lon[bad_at]} is beyond ±180°; "
+            "give degrees east in -180..180 (empty or NaN for a missing one)"
         )
     return lon, lat
 

@@ -31,7 +31,7 @@ import pyarrow as pa
 import shapely
 
 from claimsmap.catalog import load, present
-from claimsmap.errors import ClaimsmapError
+from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
 
 __all__ = ["PERIODS", "Period", "Presence", "iter_positions", "presence", "zone_index"]
@@ -95,8 +95,14 @@ def iter_positions(
     import pyarrow.parquet as pq
 
     path = Path(path)
+    if path.is_dir():
+        raise ClaimsmapError(
+            f"{printable(path)}: is a directory; give a .csv, .parquet or "
+            ".geoparquet file"
+        )
     if not path.exists():
-        raise ClaimsmapError(f"{path}: no such file")
+        raise ClaimsmapError(f"{printable(path)}: no such file")
+    _check_chunk_rows(chunk_rows)
     suffix = path.suffix.lower()
     wanted = [vessel, time, *columns]
     if suffix == ".csv":
@@ -104,7 +110,9 @@ def iter_positions(
         try:
             names = pacsv.open_csv(path, read_options=read).schema.names
         except pa.ArrowInvalid as exc:
-            raise ClaimsmapError(f"{path}: not a readable CSV file ({exc})") from None
+            raise ClaimsmapError(
+                f"{printable(path)}: not a readable CSV file ({printable(exc)})"
+            ) from None
         _check_columns(path, names, wanted)
 
         # A CSV has no types, and pyarrow would guess them block by block: ids
@@ -112,8 +120,9 @@ def iter_positions(
         # letter 64 MiB in does not fail), coordinates as floats.
         def unreadable(exc: Exception) -> ClaimsmapError:
             return ClaimsmapError(
-                f"{path}: {exc}; give numbers for {columns[0]} and {columns[1]} "
-                "(empty, NaN or N/A for a missing one)"
+                f"{printable(path)}: {printable(exc)}; give numbers for "
+                f"{printable(columns[0])} and {printable(columns[1])} (empty, NaN "
+                "or N/A for a missing one)"
             )
 
         try:
@@ -147,7 +156,7 @@ def iter_positions(
             file = pq.ParquetFile(path, pre_buffer=False)
         except pa.ArrowInvalid as exc:
             raise ClaimsmapError(
-                f"{path}: not a readable Parquet file ({exc})"
+                f"{printable(path)}: not a readable Parquet file ({printable(exc)})"
             ) from None
         names = file.schema_arrow.names
         meta = file.schema_arrow.metadata or {}
@@ -176,7 +185,7 @@ def iter_positions(
             yield _frame(batch, path, columns, vessel, time)
     else:
         raise ClaimsmapError(
-            f"{path}: unknown format {suffix!r}; "
+            f"{printable(path)}: unknown format {suffix!r}; "
             "give a .csv, .parquet or .geoparquet file"
         )
 
@@ -184,8 +193,9 @@ def iter_positions(
 def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
     missing = [c for c in wanted if c not in names]
     if missing:
+        listed = printable(", ".join(names))
         raise ClaimsmapError(
-            f"{path}: no column {missing[0]!r} (columns: {', '.join(names)}); "
+            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}); "
             "name the columns with --vessel, --time and --lon/--lat"
         )
 
@@ -278,9 +288,15 @@ class _Accumulator:
         lon, lat = coordinates(chunk, columns, where=where, first=row0)
         t = _to_ns(chunk[time].reset_index(drop=True), where, row0)
         codes, vessels = pd.factorize(chunk[vessel].to_numpy(), use_na_sentinel=True)
-        if (codes < 0).any():
+        # An empty id (as a CSV writes a missing one) is no vessel either.
+        blank = [
+            i for i, v in enumerate(vessels) if isinstance(v, str) and not v.strip()
+        ]
+        missing = (codes < 0) | np.isin(codes, blank)
+        if missing.any():
             raise ClaimsmapError(
-                f"{where} {row0 + int(np.argmax(codes < 0))}: the vessel is missing"
+                f"{where} {row0 + int(np.argmax(missing))}: the vessel is missing "
+                f"(column {vessel!r} is empty); give every position its vessel id"
             )
         order = np.lexsort((t, codes))
         codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
@@ -651,6 +667,7 @@ def presence(
     jpn-senkaku-territorial-sea: 3 of 5 days, 1 vessel
     """
     gap_ns = _options(by, tz, max_gap)
+    _check_chunk_rows(chunk_rows)
     index = zone_index(zones)
     source = str(positions) if isinstance(positions, str | os.PathLike) else ""
     acc = _Accumulator(index, gap_ns, source)
@@ -694,6 +711,17 @@ def presence(
     return _result(acc, by=by, tz=tz, start=start, end=end)
 
 
+def _check_chunk_rows(chunk_rows: int) -> None:
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int | np.integer):
+        raise ClaimsmapError(
+            f"chunk_rows={chunk_rows!r}: give a whole number of rows, e.g. 1000000"
+        )
+    if chunk_rows < 1:
+        raise ClaimsmapError(
+            f"chunk_rows={chunk_rows}: give a positive number of rows, e.g. 1000000"
+        )
+
+
 def _options(by: str, tz: str, max_gap: str | pd.Timedelta) -> int:
     """Check the period, time zone and max_gap; return max_gap in nanoseconds."""
     if by not in PERIODS:
@@ -724,7 +752,10 @@ def _result(
     index, gap_ns = acc.index, acc.max_gap
     visits, gaps = acc.finish()
     if acc.positions == 0:
-        raise ClaimsmapError("no positions: the input is empty")
+        raise ClaimsmapError(
+            f"{printable(acc.source)}: no positions (no data rows, a header at "
+            "most); give at least one position"
+        )
     t0 = pd.Timestamp(acc.t_min, tz="UTC") if start is None else _utc(start, tz)
     t1 = pd.Timestamp(acc.t_max, tz="UTC") if end is None else _utc(end, tz)
     if t1 < t0:

@@ -12,15 +12,23 @@ synthetic row cannot be mistaken for a real vessel.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from claimsmap.errors import ClaimsmapError
+from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.geodesy import GEOD, NMI
 
-__all__ = ["PATROL_SITES", "PORTS", "loiter_track", "synthetic_ais", "transit_track"]
+__all__ = [
+    "MAX_POSITIONS",
+    "PATROL_SITES",
+    "PORTS",
+    "loiter_track",
+    "synthetic_ais",
+    "transit_track",
+]
 
 #: Ports the synthetic merchant ships sail between (lon, lat, approximate).
 PORTS: dict[str, tuple[float, float]] = {
@@ -49,9 +57,35 @@ PATROL_SITES: dict[str, tuple[float, float]] = {
 _MMSI_BASE = 999_000_000
 
 
+#: The most positions :func:`synthetic_ais` makes (about 4 GB as a table).
+MAX_POSITIONS = 100_000_000
+
+
+def _start(start: Any) -> pd.Timestamp:
+    """``start`` as a UTC time, or an error that names it."""
+    try:
+        t0 = pd.Timestamp(start)
+    except (ValueError, TypeError, OverflowError):
+        t0 = None
+    if t0 is None or pd.isna(t0):
+        raise ClaimsmapError(
+            f"start={printable(repr(start))}: give an ISO date or time, "
+            "e.g. 2024-01-01 or 2024-01-01T06:00Z"
+        )
+    return t0.tz_localize("UTC") if t0.tzinfo is None else t0.tz_convert("UTC")
+
+
+def _check_interval(interval_s: float) -> None:
+    if not (isinstance(interval_s, numbers.Real) and 1 <= interval_s <= 86400):
+        raise ClaimsmapError(
+            f"interval_s={interval_s!r}: give the seconds between positions, "
+            "1 to 86400 (a day)"
+        )
+
+
 def _times(start: Any, hours: float, interval_s: float) -> pd.DatetimeIndex:
-    t0 = pd.Timestamp(start)
-    t0 = t0.tz_localize("UTC") if t0.tzinfo is None else t0.tz_convert("UTC")
+    _check_interval(interval_s)
+    t0 = _start(start)
     n = int(hours * 3600 // interval_s) + 1
     return t0 + pd.to_timedelta(np.arange(n) * interval_s, unit="s")
 
@@ -185,10 +219,29 @@ def synthetic_ais(
     """
     if vessels < 1 or days < 1:
         raise ClaimsmapError("give at least one vessel and one day")
+    if seed < 0:
+        raise ClaimsmapError(f"seed={seed}: give a whole number 0 or more")
+    _check_interval(interval_s)
+    t0 = _start(start)
+    try:
+        end: pd.Timestamp | None = t0 + pd.Timedelta(days=days)
+    except (OverflowError, ValueError):  # pandas' OutOfBounds errors are both
+        end = None
+    if end is None or pd.isna(end) or end.year > 2261:
+        raise ClaimsmapError(
+            f"days={days} from {t0:%Y-%m-%d}: ends after 2261, beyond the times "
+            "pandas holds; give fewer days"
+        )
+    count = vessels * (days * 86400 // interval_s + 1)
+    if count > MAX_POSITIONS:
+        raise ClaimsmapError(
+            f"{vessels} vessels over {days} days every {interval_s:g} s make about "
+            f"{count:,.0f} positions, more than {MAX_POSITIONS:,}; give fewer vessels "
+            "or days, or a longer interval"
+        )
     rng = np.random.default_rng(seed)
     ports = list(PORTS.values())
     sites = list(PATROL_SITES.values())
-    end = pd.Timestamp(start, tz="UTC") + pd.Timedelta(days=days)
     tracks = []
     for v in range(vessels):
         mmsi = _MMSI_BASE + 1000 + v
@@ -226,5 +279,5 @@ def synthetic_ais(
                 track = track[(track.time < t0) | (track.time >= t0 + length)]
         tracks.append(track)
     table = pd.concat(tracks, ignore_index=True)
-    table = table[(table.time >= pd.Timestamp(start, tz="UTC")) & (table.time < end)]
+    table = table[(table.time >= t0) & (table.time < end)]
     return table.sort_values(["time", "vessel"], kind="stable").reset_index(drop=True)
