@@ -616,7 +616,8 @@ class ZoneIndex:
         if not len(row):
             return np.empty(0, np.int64), np.empty(0, np.int32)
         # One shapely call per zone, over that zone's pairs taken together.
-        order = np.argsort(zone, kind="stable")
+        small = np.int16 if len(self.geoms) < 2**15 else np.int32
+        order = np.argsort(zone.astype(small), kind="stable")  # radix sort if int16
         at = near[row[order]]
         x, y = lon[at], lat[at]
         ends = np.searchsorted(zone[order], np.arange(len(self.geoms) + 1))
