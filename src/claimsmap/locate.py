@@ -235,6 +235,11 @@ class ZoneIndex:
     the zones whose boundary crosses its cell. Coarse cells that a boundary
     crosses are split into ``refine`` × ``refine`` fine cells, which leaves few
     points to test.
+
+    Make one with :meth:`build` (or :meth:`of`, which keeps the index of the
+    same zones for the rest of the process); keep it between processes with
+    :meth:`save` and :meth:`load`. With numba installed the lookups run as
+    compiled loops (:mod:`claimsmap._grid`), with the same answers as numpy.
     """
 
     ids: list[str]
