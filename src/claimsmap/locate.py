@@ -11,7 +11,17 @@ points in cells that the zone's boundary crosses are tested exactly.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
+import itertools
+import json
+import os
+import threading
+import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import geopandas as gpd
@@ -19,10 +29,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry.base import BaseGeometry
 
+from claimsmap import _cache
 from claimsmap.catalog import catalog, load, present
 from claimsmap.errors import ClaimsmapError
+from claimsmap.io import atomic_path
 
 __all__ = [
     "ZONE_KINDS",
@@ -57,7 +70,34 @@ def atlas_zones() -> gpd.GeoDataFrame:
 
 
 _EPS = 1e-9  # degrees a cell is enlarged by, so that rounding in floor() is harmless
-_BLOCK = 1 << 16  # points located at a time
+_BLOCK = 1 << 16  # points located at a time by numpy (its passes stay in the CPU cache)
+_BLOCK_COMPILED = 1 << 22  # and by the compiled loops: the exact tests gain most
+_FORMAT = "claimsmap-zone-index"
+_FORMAT_VERSION = 1
+_AREAS = {"Polygon", "MultiPolygon"}
+_ARRAYS = ("coarse", "fine", "inside_ptr", "inside_zone", "border")
+
+
+_COMPILED_FROM = 1 << 20  # points: fewer are done by numpy before numba loads
+_loops: ModuleType | bool | None = None  # claimsmap._grid; False: no numba
+
+
+def _compiled(n: int) -> ModuleType | None:
+    """The compiled loops of :mod:`claimsmap._grid` for ``n`` points, or None.
+
+    Loading numba takes a second or two, more than numpy needs for a million
+    points: the loops are loaded by the first call with ``_COMPILED_FROM``
+    points or more, and used for every call after it. None without numba.
+    """
+    global _loops
+    if _loops is None and n >= _COMPILED_FROM:
+        try:
+            from claimsmap import _grid
+        except ImportError:
+            _loops = False
+        else:
+            _loops = _grid
+    return _loops if isinstance(_loops, ModuleType) else None
 
 
 def _segments(geoms: list[BaseGeometry]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,6 +194,37 @@ def _xy(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
+def _check_zones(zones: gpd.GeoDataFrame, cell: float, refine: int) -> None:
+    """Raise a ClaimsmapError that says what to fix, unless the zones can be gridded."""
+    if zones.crs is None or zones.crs.to_epsg() != 4326:
+        raise ClaimsmapError("zones must be in EPSG:4326 (lon, lat)")
+    if not (cell > 0):
+        raise ClaimsmapError(f"cell {cell!r}: give a positive size in degrees")
+    if not (isinstance(refine, int) and 1 <= refine <= 64):
+        raise ClaimsmapError(f"refine {refine!r}: give a whole number from 1 to 64")
+    if "id" not in zones.columns or len(zones) == 0:
+        raise ClaimsmapError(
+            "zones: give a GeoDataFrame of polygons with an 'id' column"
+        )
+    repeated = zones["id"][zones["id"].duplicated()]
+    if len(repeated):
+        raise ClaimsmapError(
+            f"zones: id {repeated.iloc[0]!r} names more than one zone; "
+            "give each zone its own id (or dissolve them first)"
+        )
+    kinds = set(zones.geom_type)
+    if not kinds <= _AREAS:
+        other = sorted(kinds - _AREAS)[0]
+        raise ClaimsmapError(
+            f"zones: a {other} is not an area; give polygons or multipolygons"
+        )
+    if zones.geometry.is_empty.any():
+        empty_id = zones["id"][zones.geometry.is_empty.to_numpy()].iloc[0]
+        raise ClaimsmapError(
+            f"zones: {empty_id!r} has an empty geometry; drop it or give its area"
+        )
+
+
 @dataclass
 class ZoneIndex:
     """Zones with a two-level grid over them: build once, locate many points.
@@ -164,6 +235,11 @@ class ZoneIndex:
     the zones whose boundary crosses its cell. Coarse cells that a boundary
     crosses are split into ``refine`` × ``refine`` fine cells, which leaves few
     points to test.
+
+    Make one with :meth:`build` (or :meth:`of`, which keeps the index of the
+    same zones for the rest of the process); keep it between processes with
+    :meth:`save` and :meth:`load`. With numba installed the lookups run as
+    compiled loops (:mod:`claimsmap._grid`), with the same answers as numpy.
     """
 
     ids: list[str]
@@ -179,51 +255,61 @@ class ZoneIndex:
     border: np.ndarray  # (signatures, zones) bool: the zone's boundary crosses
     empty: int  # the signature of a cell in no zone
     inside_count: np.ndarray = field(init=False)
+    inside_table: np.ndarray = field(init=False)  # (signatures, widest) inside zones
     has_border: np.ndarray = field(init=False)
     padded: np.ndarray = field(init=False)  # coarse, in a ring of empty cells
+    leaves: np.ndarray = field(init=False)  # fine, as small as they fit
 
     def __post_init__(self) -> None:
         nx, ny = self.shape
-        self.padded = np.full((nx + 2) * (ny + 2), self.empty, dtype=np.int32)
+        # int16 where the numbers fit: the smaller tables stay in the CPU cache.
+        small = max(len(self.inside_ptr), len(self.fine) // self.refine**2 + 1) < 2**15
+        kind = np.int16 if small else np.int32
+        self.leaves = self.fine.astype(kind)
+        self.padded = np.full((nx + 2) * (ny + 2), self.empty, dtype=kind)
         self.padded.reshape(nx + 2, ny + 2)[1:-1, 1:-1] = self.coarse.reshape(nx, ny)
         self.inside_count = np.diff(self.inside_ptr)
+        widest = -(-int(self.inside_count.max(initial=0)) // 8) * 8
+        self.inside_table = np.zeros((len(self.inside_count), widest), np.int32)
+        rank = np.arange(len(self.inside_zone)) - np.repeat(
+            self.inside_ptr[:-1], self.inside_count
+        )
+        self.inside_table[
+            np.repeat(np.arange(len(self.inside_count)), self.inside_count), rank
+        ] = self.inside_zone
         self.has_border = np.asarray(self.border.any(axis=1), dtype=bool)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Unpickled (sent to a Dask worker): shapely does not keep geometries
+        # prepared across a pickle, and the exact test needs them prepared.
+        self.__dict__.update(state)
+        for geom in self.geoms:
+            shapely.prepare(geom)
 
     @classmethod
     def build(
         cls, zones: gpd.GeoDataFrame, cell: float = 0.1, refine: int = 8
     ) -> ZoneIndex:
-        """Grid the zones: ``cell`` degrees, split ``refine`` times at boundaries."""
-        if zones.crs is None or zones.crs.to_epsg() != 4326:
-            raise ClaimsmapError("zones must be in EPSG:4326 (lon, lat)")
-        if not (cell > 0):
-            raise ClaimsmapError(f"cell {cell!r}: give a positive size in degrees")
-        if not (isinstance(refine, int) and 1 <= refine <= 64):
-            raise ClaimsmapError(f"refine {refine!r}: give a whole number from 1 to 64")
-        if "id" not in zones.columns or len(zones) == 0:
-            raise ClaimsmapError(
-                "zones: give a GeoDataFrame of polygons with an 'id' column"
-            )
-        repeated = zones["id"][zones["id"].duplicated()]
-        if len(repeated):
-            raise ClaimsmapError(
-                f"zones: id {repeated.iloc[0]!r} names more than one zone; "
-                "give each zone its own id (or dissolve them first)"
-            )
-        kinds = set(zones.geom_type)
-        if not kinds <= {"Polygon", "MultiPolygon"}:
-            other = sorted(kinds - {"Polygon", "MultiPolygon"})[0]
-            raise ClaimsmapError(
-                f"zones: a {other} is not an area; give polygons or multipolygons"
-            )
+        """Grid the zones: ``cell`` degrees, split ``refine`` times at boundaries.
+
+        Parameters
+        ----------
+        zones : geopandas.GeoDataFrame
+            Polygons in EPSG:4326 (lon, lat) with a unique ``id`` column.
+        cell : float
+            The coarse cells' side, in degrees.
+        refine : int
+            Coarse cells that a boundary crosses are split ``refine`` ×
+            ``refine`` times.
+
+        See Also
+        --------
+        ZoneIndex.of : the same, built once per process for the same zones.
+        """
+        _check_zones(zones, cell, refine)
         geoms = list(zones.geometry)
         for geom in geoms:
             shapely.prepare(geom)
-        if zones.geometry.is_empty.any():
-            empty_id = zones["id"][zones.geometry.is_empty.to_numpy()].iloc[0]
-            raise ClaimsmapError(
-                f"zones: {empty_id!r} has an empty geometry; drop it or give its area"
-            )
         west, south, east, north = (float(v) for v in zones.total_bounds)
         # A whole cell of margin on every side, so that no zone touches the
         # grid's edge: a point on the zones' outer bounds, whichever way its
@@ -309,6 +395,136 @@ class ZoneIndex:
             empty=int(sig[-1]),
         )
 
+    @classmethod
+    def of(
+        cls, zones: gpd.GeoDataFrame, cell: float = 0.1, refine: int = 8
+    ) -> ZoneIndex:
+        """The index of ``zones``, built once per process for the same zones.
+
+        Indexes are kept (the last few) by a digest of the zones' ids and
+        geometries (WKB) and of ``cell`` and ``refine``: a later call with
+        equal zones, whatever the frame, returns the same index at once.
+
+        Parameters
+        ----------
+        zones, cell, refine
+            As for :meth:`build`.
+        """
+        _check_zones(zones, cell, refine)
+        digest = hashlib.sha256(
+            json.dumps([[str(v) for v in zones["id"]], float(cell), refine]).encode()
+        )
+        for wkb in shapely.to_wkb(zones.geometry.to_numpy()):
+            digest.update(len(wkb).to_bytes(8, "little"))
+            digest.update(wkb)
+        key = digest.hexdigest()
+        with _MEMO_LOCK:
+            index = _MEMO.get(key)
+            if index is not None:
+                _MEMO.move_to_end(key)
+                return index
+        index = cls.build(zones, cell=cell, refine=refine)
+        with _MEMO_LOCK:
+            _MEMO[key] = index
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return index
+
+    def to_bytes(self) -> bytes:
+        """The index as the bytes of a numpy ``.npz`` file (see :meth:`save`)."""
+        wkb = shapely.to_wkb(np.asarray(self.geoms, dtype=object))
+        meta = {
+            "format": _FORMAT,
+            "version": _FORMAT_VERSION,
+            "ids": self.ids,
+            "origin": list(self.origin),
+            "cell": self.cell,
+            "shape": list(self.shape),
+            "refine": self.refine,
+            "empty": self.empty,
+        }
+        out = io.BytesIO()
+        np.savez(
+            out,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            wkb=np.frombuffer(b"".join(wkb), dtype=np.uint8),
+            wkb_ptr=np.cumsum([0, *map(len, wkb)], dtype=np.int64),
+            **{name: getattr(self, name) for name in _ARRAYS},
+        )
+        return out.getvalue()
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the index to ``path``, atomically; :meth:`load` reads it back.
+
+        The file is a numpy ``.npz`` archive of plain arrays (no pickles): the
+        grid, the zones' ids and a format version as JSON, and the zones'
+        geometries as WKB, so a loaded index gives the same answers.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> zones = gpd.GeoDataFrame(
+        ...     {"id": ["sq"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326
+        ... )
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "square.npz"
+        >>> _ = ZoneIndex.build(zones).save(path)
+        >>> ZoneIndex.load(path).locate([0.5, 2.0], [1.0, 0.5])
+           point zone
+        0      0   sq
+        """
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(self.to_bytes())
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ZoneIndex:
+        """Read an index written by :meth:`save`.
+
+        Raises
+        ------
+        ClaimsmapError
+            When the file is missing, damaged, not a zone index or of another
+            format version; the message names the file.
+        """
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            raise ClaimsmapError(
+                f"zone index {str(path)!r}: cannot read it ({err.strerror or err})"
+            ) from err
+        return cls.from_bytes(data, source=repr(str(path)))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str = "bytes") -> ZoneIndex:
+        """Read an index from the bytes of :meth:`to_bytes`; ``source`` names them."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+            meta = json.loads(arrays.pop("meta").tobytes().decode())
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+            raise ClaimsmapError(
+                f"zone index {source}: not a zone index saved by claimsmap, or "
+                f"damaged ({err}); build it again with ZoneIndex.build and save it"
+            ) from err
+        if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+            raise ClaimsmapError(
+                f"zone index {source}: not a zone index saved by claimsmap; "
+                "build one with ZoneIndex.build and save it"
+            )
+        if meta.get("version") != _FORMAT_VERSION:
+            raise ClaimsmapError(
+                f"zone index {source}: format version {meta.get('version')!r}, "
+                f"this claimsmap reads version {_FORMAT_VERSION}; build the index "
+                "again with ZoneIndex.build and save it"
+            )
+        try:
+            return _checked_index(cls, meta, arrays)
+        except (KeyError, TypeError, ValueError, ShapelyError) as err:
+            raise ClaimsmapError(
+                f"zone index {source}: damaged ({err}); build it again with "
+                "ZoneIndex.build and save it"
+            ) from err
+
     def signature(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """The signature of each point's leaf cell (off the grid: no zones)."""
         nx, ny = self.shape
@@ -333,91 +549,169 @@ class ZoneIndex:
             r = self.refine
             si = np.minimum(((fx[split] - i[split]) * r).astype(np.int64), r - 1)
             sk = np.minimum(((fy[split] - k[split]) * r).astype(np.int64), r - 1)
-            leaf[split] = self.fine[(-leaf[split] - 1) * (r * r) + si * r + sk]
+            block = -leaf[split].astype(np.int64) - 1
+            leaf[split] = self.leaves[block * (r * r) + si * r + sk]
         return leaf
 
     def memberships(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
         """Every zone of every point, as CSR arrays.
 
+        Parameters
+        ----------
+        lon, lat : array_like
+            Degrees, longitude first, of one length.
+
         Returns
         -------
         ptr : numpy.ndarray
-            ``n + 1`` offsets: point ``p``'s zones are ``zone[ptr[p]:ptr[p + 1]]``.
+            ``n + 1`` offsets (int64): point ``p``'s zones are
+            ``zone[ptr[p]:ptr[p + 1]]``.
         zone : numpy.ndarray
-            Zone numbers (positions in :attr:`ids`); for each point, the zones
-            that hold its whole cell come first, in zone order, then the zones
-            found by the exact test, in zone order.
+            Zone numbers (int32, positions in :attr:`ids`); for each point,
+            the zones that hold its whole cell come first, in zone order, then
+            the zones found by the exact test, in zone order.
         """
         lon, lat = _xy(lon, lat)
         ptr, zone, _ = self._blocks(lon, lat, points=False)
         return ptr, zone
 
     def _blocks(
-        self, lon: np.ndarray, lat: np.ndarray, points: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """CSR memberships (and, if asked, each membership's point), by blocks.
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        points: bool,
+        compiled: bool | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR memberships and, if asked, each membership's point, by blocks.
 
-        Blocks are small enough for the CPU cache: every step is a pass over
-        the block, and passes over cached memory are several times faster.
+        With numba the compiled loops of :mod:`claimsmap._grid` do the grid's
+        work; without it numpy does the same in blocks small enough for the
+        CPU cache, where its many passes are cheap. Both give the same arrays.
+        ``compiled`` True or False chooses; None lets :func:`_compiled` choose.
         """
-        ptrs, zones, owners, offset = [np.zeros(1, dtype=np.int64)], [], [], 0
-        for start in range(0, len(lon), _BLOCK):
-            ptr, zone = self._memberships(
-                lon[start : start + _BLOCK], lat[start : start + _BLOCK]
-            )
-            if points:
-                owners.append(
-                    np.repeat(np.arange(start, start + len(ptr) - 1), np.diff(ptr))
-                )
-            ptrs.append(ptr[1:] + offset)
+        if compiled is None:
+            grid = _compiled(len(lon))
+        else:
+            grid = _compiled(_COMPILED_FROM) if compiled else None
+        step = _BLOCK if grid is None else _BLOCK_COMPILED
+        n = len(lon)
+        ptr = np.empty(n + 1, dtype=np.int64)
+        ptr[0] = 0
+        zones, owners = [np.empty(0, np.int32)], [np.empty(0, np.int64)]
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            args = (lon[start:stop], lat[start:stop], ptr[start : stop + 1])
+            first = start if points else -1
+            if grid is None:
+                zone, owner = self._block_numpy(*args, first)
+            else:
+                zone, owner = self._block_compiled(grid, *args, first)
             zones.append(zone)
-            offset += len(zone)
-        if not zones:  # no points
-            return ptrs[0], np.empty(0, np.int32), np.empty(0, np.int64)
-        return (
-            np.concatenate(ptrs),
-            np.concatenate(zones),
-            np.concatenate(owners) if points else None,
-        )
+            owners.append(owner)
+        return ptr, np.concatenate(zones), np.concatenate(owners)
 
-    def _memberships(
-        self, lon: np.ndarray, lat: np.ndarray
+    def _exact(
+        self, lon: np.ndarray, lat: np.ndarray, sig: np.ndarray, near: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
+        """The exact test (shapely) of the points ``near`` a zone's boundary.
+
+        Returns the hits as (point, zone), sorted by point, then zone.
+        """
+        row, zone = np.nonzero(self.border[sig[near]])  # by point, then zone
+        if not len(row):
+            return np.empty(0, np.int64), np.empty(0, np.int32)
+        # One shapely call per zone, over that zone's pairs taken together.
+        small = np.int16 if len(self.geoms) < 2**15 else np.int32
+        order = np.argsort(zone.astype(small), kind="stable")  # radix sort if int16
+        at = near[row[order]]
+        x, y = lon[at], lat[at]
+        ends = np.searchsorted(zone[order], np.arange(len(self.geoms) + 1))
+        held = np.empty(len(order), dtype=bool)
+        for j in np.flatnonzero(np.diff(ends)):
+            part = slice(ends[j], ends[j + 1])
+            held[part] = shapely.intersects_xy(self.geoms[j], x[part], y[part])
+        hit = np.empty(len(order), dtype=bool)
+        hit[order] = held
+        return near[row[hit]].astype(np.int64, copy=False), zone[hit].astype(np.int32)
+
+    def _block_compiled(
+        self,
+        grid: ModuleType,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        ptr: np.ndarray,
+        first: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One block by the compiled loops; writes ``ptr[1:]`` after ``ptr[0]``."""
+        nx, ny = self.shape
+        inv = 1.0 / self.cell
+        sig = np.empty(len(lon), dtype=np.int32)
+        near = np.empty(len(lon), dtype=np.int64)
+        m, total_in = grid.cells(
+            lon,
+            lat,
+            self.padded,
+            self.leaves,
+            ny + 2,
+            self.refine,
+            inv,
+            1.0 - self.origin[0] * inv,
+            1.0 - self.origin[1] * inv,
+            nx + 1.0,
+            ny + 1.0,
+            self.inside_count,
+            self.has_border,
+            sig,
+            near,
+        )
+        b_point, b_zone = self._exact(lon, lat, sig, near[:m])
+        total = total_in + len(b_point)
+        spare = self.inside_table.shape[1]  # fill() writes whole rows of the table
+        zone = np.empty(total + spare, dtype=np.int32)
+        point = np.empty(total + spare if first >= 0 else 0, dtype=np.int64)
+        grid.fill(
+            sig,
+            self.inside_count,
+            self.inside_table,
+            b_point,
+            b_zone,
+            ptr,
+            zone,
+            point,
+            first,
+        )
+        return zone[:total], point[:total] if first >= 0 else point
+
+    def _block_numpy(
+        self, lon: np.ndarray, lat: np.ndarray, ptr: np.ndarray, first: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One block by numpy; writes ``ptr[1:]`` after ``ptr[0]``."""
         n = len(lon)
         sig = self.signature(lon, lat)
         n_in = self.inside_count[sig]
-        # The exact test, only for points in a cell that a zone's boundary crosses.
-        near = np.flatnonzero(self.has_border[sig])
-        hit_point, hit_zone = [], []
-        if len(near):
-            near_sig = sig[near]
-            for j in np.flatnonzero(self.border[np.unique(near_sig)].any(axis=0)):
-                pick = near[self.border[near_sig, j]]
-                found = pick[shapely.intersects_xy(self.geoms[j], lon[pick], lat[pick])]
-                hit_point.append(found)
-                hit_zone.append(np.full(len(found), j, dtype=np.int32))
+        b_point, b_zone = self._exact(
+            lon, lat, sig, np.flatnonzero(self.has_border[sig])
+        )
         cum_in = np.cumsum(n_in)
         total_in = int(cum_in[-1]) if n else 0
         src = np.repeat(self.inside_ptr[sig] - (cum_in - n_in), n_in)
         src += np.arange(total_in, dtype=src.dtype)
         inside = self.inside_zone[src]
-        b_point = np.concatenate(hit_point) if hit_point else np.empty(0, np.int64)
         if not len(b_point):
-            return np.concatenate([[0], cum_in]), inside
-        b_zone = np.concatenate(hit_zone)
-        order = np.argsort(b_point, kind="stable")  # by point, zones in order within
-        b_point, b_zone = b_point[order], b_zone[order]
-        n_b = np.bincount(b_point, minlength=n)
-        ptr = np.concatenate([[0], np.cumsum(n_in + n_b)])
-        zone = np.empty(int(ptr[-1]), dtype=np.int32)
-        first_b = np.cumsum(n_b) - n_b
-        rank_b = np.arange(len(b_point)) - first_b[b_point]
-        b_pos = ptr[b_point] + n_in[b_point] + rank_b
-        taken = np.zeros(len(zone), dtype=bool)
-        taken[b_pos] = True
-        zone[b_pos] = b_zone
-        zone[~taken] = inside
-        return ptr, zone
+            counts, zone = n_in, inside
+        else:
+            n_b = np.bincount(b_point, minlength=n)
+            counts = n_in + n_b
+            # A point's hits go after its inside zones: before the next point's.
+            zone = np.insert(inside, cum_in[b_point], b_zone)
+        np.cumsum(counts, out=ptr[1:])
+        ptr[1:] += ptr[0]
+        point = (
+            np.repeat(np.arange(first, first + n), counts)
+            if first >= 0
+            else np.empty(0, np.int64)
+        )
+        return zone, point
 
     def locate(self, lon: Any, lat: Any) -> pd.DataFrame:
         """Memberships as a table: ``point`` (input position) and ``zone`` (id)."""
@@ -430,10 +724,87 @@ class ZoneIndex:
         return pd.DataFrame({"point": point, "zone": codes}, copy=False)
 
 
+def _checked_index(
+    cls: type[ZoneIndex], meta: dict[str, Any], arrays: dict[str, np.ndarray]
+) -> ZoneIndex:
+    """An index from a file's parts, once every number is known to be in range.
+
+    The compiled loops do not check bounds, so a damaged file must fail here,
+    with a ValueError (or KeyError, TypeError), not read memory it should not.
+    """
+    wkb, wkb_ptr = arrays["wkb"].tobytes(), arrays["wkb_ptr"]
+    geoms = list(
+        shapely.from_wkb([wkb[a:b] for a, b in itertools.pairwise(wkb_ptr.tolist())])
+    )
+    ids = [str(v) for v in meta["ids"]]
+    nx, ny = (int(v) for v in meta["shape"])
+    refine, empty, cell = int(meta["refine"]), int(meta["empty"]), float(meta["cell"])
+    parts = {name: arrays[name] for name in _ARRAYS}
+    kinds = {"coarse": "i4", "fine": "i4", "inside_ptr": "i8", "inside_zone": "i4"}
+    for name, kind in {**kinds, "border": "b1"}.items():
+        if parts[name].dtype != np.dtype(kind):
+            raise ValueError(f"{name} is {parts[name].dtype}, not {kind}")
+    coarse, fine, ptr, zone, border = (parts[name] for name in _ARRAYS)
+    n_sig, n_zones, per = len(ptr) - 1, len(ids), refine * refine
+    blocks = len(fine) // per if 1 <= refine <= 64 else -1
+    sound = (
+        len(geoms) == n_zones > 0
+        and all(g is not None and g.geom_type in _AREAS for g in geoms)
+        and cell > 0
+        and blocks * per == len(fine)
+        and coarse.shape == (nx * ny,)
+        and border.shape == (n_sig, n_zones)
+        and n_sig > 0
+        and ptr[0] == 0
+        and ptr[-1] == len(zone)
+        and bool(np.all(np.diff(ptr) >= 0))
+        and bool(np.all((zone >= 0) & (zone < n_zones)))
+        and bool(np.all((coarse >= -blocks) & (coarse < n_sig)))
+        and bool(np.all((fine >= 0) & (fine < n_sig)))
+        and 0 <= empty < n_sig
+    )
+    if not sound:
+        raise ValueError("its arrays do not fit together")
+    for geom in geoms:
+        shapely.prepare(geom)
+    return cls(
+        ids=ids,
+        geoms=geoms,
+        origin=(float(meta["origin"][0]), float(meta["origin"][1])),
+        cell=cell,
+        shape=(nx, ny),
+        refine=refine,
+        coarse=coarse,
+        fine=fine,
+        inside_ptr=ptr,
+        inside_zone=zone,
+        border=border,
+        empty=empty,
+    )
+
+
+_MEMO: OrderedDict[str, ZoneIndex] = OrderedDict()  # ZoneIndex.of's, newest last
+_MEMO_SIZE = 8
+_MEMO_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=4)
 def atlas_index(cell: float = 0.1, refine: int = 8) -> ZoneIndex:
-    """The :class:`ZoneIndex` of :func:`atlas_zones`, built once per process."""
-    return ZoneIndex.build(atlas_zones(), cell=cell, refine=refine)
+    """The :class:`ZoneIndex` of :func:`atlas_zones`, built once and kept on disk.
+
+    The index is kept in the project's cache (:mod:`claimsmap._cache`, keyed
+    by the data's and the code's versions and by ``cell`` and ``refine``), so
+    a new process loads it in a fraction of a second instead of building it.
+    """
+    built: list[ZoneIndex] = []
+
+    def build() -> bytes:
+        built.append(ZoneIndex.build(atlas_zones(), cell=cell, refine=refine))
+        return built[0].to_bytes()
+
+    key = {"cell": float(cell), "refine": refine, "format": _FORMAT_VERSION}
+    data = _cache.cached("zone-index", key, build)
+    return built[0] if built else ZoneIndex.from_bytes(data, source="in the cache")
 
 
 def coordinates(
@@ -539,5 +910,5 @@ def locate(
     elif isinstance(zones, ZoneIndex):
         index = zones
     else:
-        index = ZoneIndex.build(zones)
+        index = ZoneIndex.of(zones)
     return index.locate(lon, lat)

@@ -48,7 +48,8 @@ _NONE = np.iinfo(np.int64).min  # "no time" in int64 nanoseconds
 def zone_index(zones: Any = None) -> ZoneIndex:
     """A :class:`ZoneIndex` from a layer id or ids, a GeoDataFrame or an index.
 
-    ``None`` means every zone of the atlas. A layer's features keep their
+    ``None`` means every zone of the atlas. The index of the same zones is
+    built once per process (:meth:`ZoneIndex.of`). A layer's features keep their
     ``id`` as the zone's name.
     """
     if zones is None:
@@ -74,7 +75,7 @@ def zone_index(zones: Any = None) -> ZoneIndex:
             f"zones of type {type(zones).__name__}: give layer ids, a GeoDataFrame "
             "or a ZoneIndex"
         )
-    return ZoneIndex.build(zones)
+    return ZoneIndex.of(zones)
 
 
 def iter_positions(
