@@ -410,7 +410,7 @@ def _cmd_serve(args: argparse.Namespace) -> None:
         f"(OpenAPI at /openapi.json, docs at /docs); Ctrl-C stops it",
         file=sys.stderr,
     )
-    serve(args.host, args.port, cors_origins=args.cors or ())
+    serve(args.host, args.port, cors_origins=args.cors or (), workers=args.workers)
 
 
 def _cmd_validate(args: argparse.Namespace) -> None:
@@ -702,6 +702,13 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ORIGIN",
         help="allow browser calls from this origin (repeatable; '*' for any)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes, each about one core and its own copy of the atlas "
+        "(default 1)",
     )
     p.set_defaults(func=_cmd_serve)
 
