@@ -693,7 +693,11 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="run the HTTP service (FastAPI on uvicorn)",
         description="Serve the atlas's queries over HTTP, with an OpenAPI schema at "
-        "/openapi.json and its docs at /docs. Needs claimsmap[server].",
+        "/openapi.json and its docs at /docs. Needs claimsmap[server]. Limits: a "
+        "query string over 4 KiB is a 414, a request line and headers over 16 KiB "
+        "a 431, an answer holds at most 5,000 features; requests queue, and only "
+        "past 10,000 in flight in one worker are they answered 503 (never "
+        "/health). Each worker holds about 270 MB.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
