@@ -139,7 +139,8 @@ def http_api_md() -> str:
         "other than GET, 414 query string over 4 KiB, 431 request line and headers "
         "over 16 KiB); a value missing or out of range is a 422 whose `detail` "
         "names each field and whose `fields` lists them as FastAPI reports them. "
-        "Past 10,000 requests in flight in one worker, a 503 with `Retry-After` "
+        "Past 10,000 requests in flight in one worker (`serve --max-in-flight`), "
+        "a 503 with `Retry-After` "
         "(never for `/health`).",
         "",
     ]

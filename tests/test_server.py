@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
 import subprocess
@@ -219,11 +220,14 @@ BAD = [
 ]
 
 
-async def _burst(url: str, targets: list[tuple[str, int]]) -> list[int]:
-    """Open one connection per request, all at once; then send every request."""
+async def _burst(url: str, targets: list[tuple[str, int]], raw: bool = False) -> list:
+    """Open one connection per request, all at once; then send every request.
+
+    Returns each answer's status, or the whole answer (bytes) if ``raw``.
+    """
     parts = urlsplit(url)
 
-    async def ask(stream, target: str) -> int:
+    async def ask(stream, target: str) -> int | bytes:
         reader, writer = stream
         writer.write(
             f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
@@ -231,7 +235,7 @@ async def _burst(url: str, targets: list[tuple[str, int]]) -> list[int]:
         )
         answer = await reader.read()
         writer.close()
-        return int(answer[9:12])
+        return answer if raw else int(answer[9:12])
 
     streams = await asyncio.gather(
         *(asyncio.open_connection(parts.hostname, parts.port) for _ in targets)
@@ -271,19 +275,45 @@ def test_a_burst_of_1200_connections_is_answered_in_full(served):
     assert after <= 1.1 * before, (before / 2**20, after / 2**20)
 
 
-def test_several_workers(tmp_path):
+@pytest.fixture(scope="module")
+def small_server():
+    """Two workers, each shedding past 8 requests in flight."""
+    with running(workers=2, cors_origins=[ORIGIN], max_in_flight=8) as (url, proc):
+        yield url, proc
+
+
+def test_several_workers(small_server):
     """`serve --workers 2` runs two worker processes, each with the CORS setting."""
-    with running(workers=2, cors_origins=[ORIGIN]) as (url, proc):
-        workers = [
-            p
-            for p in psutil.Process(proc.pid).children()
-            if "resource_tracker" not in " ".join(p.cmdline())
-        ]
-        assert len(workers) == 2
-        with httpx.Client(timeout=60) as client:  # a new connection each time
-            for _ in range(20):
-                r = client.get(
-                    f"{url}/health", headers={"Origin": ORIGIN, "Connection": "close"}
-                )
-                assert r.status_code == 200
-                assert r.headers["access-control-allow-origin"] == ORIGIN
+    url, proc = small_server
+    workers = [
+        p
+        for p in psutil.Process(proc.pid).children()
+        if "resource_tracker" not in " ".join(p.cmdline())
+    ]
+    assert len(workers) == 2
+    with httpx.Client(timeout=60) as client:
+        for _ in range(20):  # a new connection each time
+            r = client.get(
+                f"{url}/health", headers={"Origin": ORIGIN, "Connection": "close"}
+            )
+            assert r.status_code == 200
+            assert r.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_past_the_in_flight_limit_requests_are_shed_but_never_health(small_server):
+    url, _ = small_server
+    targets = [("/maps/seed", 200), ("/health", 200)] * 60
+    answers = asyncio.run(_burst(url, targets, raw=True))
+    health = [a for a, (t, _) in zip(answers, targets, strict=True) if t == "/health"]
+    assert all(a.startswith(b"HTTP/1.1 200 ") for a in health)
+    maps = [a for a, (t, _) in zip(answers, targets, strict=True) if t != "/health"]
+    shed = [a for a in maps if a.startswith(b"HTTP/1.1 503 ")]
+    assert shed and len(shed) + sum(a.startswith(b"HTTP/1.1 200 ") for a in maps) == 60
+    head, body = shed[0].split(b"\r\n\r\n", 1)
+    assert b"\r\nretry-after: 1\r\n" in head.lower()
+    assert json.loads(body) == {
+        "error": "overloaded",
+        "detail": "the service holds 8 requests already; retry in a second",
+    }
+    # Then it answers as before.
+    assert httpx.get(f"{url}/maps/seed", timeout=120).status_code == 200

@@ -62,8 +62,9 @@ MAX_FEATURES = 5000
 MAX_QUERY_BYTES = 4096
 #: The largest request line and headers accepted, in bytes.
 MAX_HEAD_BYTES = 16 * 1024
-#: The most requests one worker holds at once (answering or queued); past it,
-#: every request but ``/health`` is answered 503 with ``Retry-After``.
+#: The most requests one worker holds at once (answering or queued), by
+#: default; past it, every request but ``/health`` is answered 503 with
+#: ``Retry-After``.
 MAX_IN_FLIGHT = 10_000
 #: Threads that answer the endpoints which may compute for long (``/at``,
 #: ``/within``, ``/overlaps``, layers, maps, distances between large shapes):
@@ -120,10 +121,6 @@ _HEAD_TOO_LARGE = _error_body(
     "headers too large",
     f"the request line and headers are over {MAX_HEAD_BYTES} bytes",
 )
-_OVERLOADED = _error_body(
-    "overloaded",
-    f"the service holds {MAX_IN_FLIGHT} requests already; retry in a second",
-)
 
 
 class _Bounds:
@@ -134,9 +131,14 @@ class _Bounds:
     and the number of requests this worker holds. ``/health`` is never shed.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, max_in_flight: int = MAX_IN_FLIGHT) -> None:
         self.app = app
         self.in_flight = 0
+        self.max_in_flight = max_in_flight
+        self.overloaded = _error_body(
+            "overloaded",
+            f"the service holds {max_in_flight} requests already; retry in a second",
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -149,8 +151,8 @@ class _Bounds:
             await self._refuse(send, 414, _QUERY_TOO_LONG)
         elif head > MAX_HEAD_BYTES:
             await self._refuse(send, 431, _HEAD_TOO_LARGE)
-        elif self.in_flight >= MAX_IN_FLIGHT and scope["path"] != "/health":
-            await self._refuse(send, 503, _OVERLOADED, [(b"retry-after", b"1")])
+        elif self.in_flight >= self.max_in_flight and scope["path"] != "/health":
+            await self._refuse(send, 503, self.overloaded, [(b"retry-after", b"1")])
         else:
             self.in_flight += 1
             try:
@@ -266,7 +268,9 @@ def _feature_collection(frame: Any, limit: int) -> dict[str, Any]:
     return _clean(data)
 
 
-def create_app(*, cors_origins: Sequence[str] | None = None) -> Any:
+def create_app(
+    *, cors_origins: Sequence[str] | None = None, max_in_flight: int | None = None
+) -> Any:
     """The FastAPI application.
 
     Parameters
@@ -276,6 +280,9 @@ def create_app(*, cors_origins: Sequence[str] | None = None) -> Any:
         allows any. By default none, or those ``serve`` passes to its worker
         processes (``uvicorn claimsmap.server:create_app --factory`` builds the
         app in each worker, without arguments).
+    max_in_flight : int, optional
+        Requests one worker holds at once before it answers 503 (never to
+        ``/health``); by default ``MAX_IN_FLIGHT``, or what ``serve`` was given.
     """
     import anyio.to_thread
 
@@ -287,8 +294,11 @@ def create_app(*, cors_origins: Sequence[str] | None = None) -> Any:
     from claimsmap.maps.presets import PRESETS
     from claimsmap.queries import AT_COLUMNS, SCHEMA_VERSION, WITHIN_COLUMNS
 
+    settings = json.loads(os.environ.get(_SETTINGS_ENV, "{}"))
     if cors_origins is None:
-        cors_origins = json.loads(os.environ.get(_CORS_ENV, "[]"))
+        cors_origins = settings.get("cors_origins", [])
+    if max_in_flight is None:
+        max_in_flight = settings.get("max_in_flight", MAX_IN_FLIGHT)
 
     @contextlib.asynccontextmanager
     async def warm(_: Any) -> Any:
@@ -313,7 +323,7 @@ def create_app(*, cors_origins: Sequence[str] | None = None) -> Any:
     )
     # The bounds first, then CORS around them, so that refusals carry CORS
     # headers too and a browser can read why.
-    app.add_middleware(_Bounds)
+    app.add_middleware(_Bounds, max_in_flight=max_in_flight)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -525,9 +535,9 @@ def create_app(*, cors_origins: Sequence[str] | None = None) -> Any:
 
 
 _REASONS = {404: "not found", 405: "method not allowed"}
-# How ``serve`` passes its CORS origins to the worker processes, which build
-# the app from an import string (a JSON list).
-_CORS_ENV = "CLAIMSMAP_SERVE_CORS"
+# How ``serve`` passes its settings to the worker processes, which build the
+# app from an import string: a JSON object of create_app's arguments.
+_SETTINGS_ENV = "CLAIMSMAP_SERVE_SETTINGS"
 
 
 def _raise_open_files_limit() -> None:
@@ -550,6 +560,7 @@ def serve(
     *,
     cors_origins: Sequence[str] = (),
     workers: int = 1,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> None:
     """Run the service with uvicorn until interrupted.
 
@@ -561,12 +572,17 @@ def serve(
         Origins allowed to call the service from a browser; none by default.
     workers : int
         Worker processes, each with its own copy of the atlas and indexes
-        (about 250 MB resident each); each uses about one core at most.
+        (about 270 MB resident each); each uses about one core at most.
+    max_in_flight : int
+        Requests one worker holds at once before it answers 503 (never to
+        ``/health``).
     """
     import uvicorn
 
     if workers < 1:
-        raise ClaimsmapError(f"workers must be 1 or more; got {workers}")
+        raise ClaimsmapError(f"--workers must be 1 or more; got {workers}")
+    if max_in_flight < 1:
+        raise ClaimsmapError(f"--max-in-flight must be 1 or more; got {max_in_flight}")
     try:
         import httptools  # noqa: F401
 
@@ -574,7 +590,9 @@ def serve(
     except ImportError:  # pragma: no cover - without uvicorn[standard]
         http = "h11"
     _raise_open_files_limit()
-    os.environ[_CORS_ENV] = json.dumps(list(cors_origins))
+    os.environ[_SETTINGS_ENV] = json.dumps(
+        {"cors_origins": list(cors_origins), "max_in_flight": max_in_flight}
+    )
     uvicorn.run(
         "claimsmap.server:create_app",
         factory=True,
@@ -596,12 +614,14 @@ def running(
     *,
     cors_origins: Sequence[str] = (),
     workers: int = 1,
+    max_in_flight: int = MAX_IN_FLIGHT,
     timeout: float = 60,
 ) -> Any:
     """Run ``claimsmap serve`` in a child process on loopback; yield its URL.
 
     For notebooks, tests and benchmarks: the server is stopped when the block
-    ends. ``port`` defaults to a free one; ``workers`` is ``serve --workers``.
+    ends. ``port`` defaults to a free one; ``workers`` and ``max_in_flight``
+    are ``serve --workers`` and ``--max-in-flight``.
 
     Yields
     ------
@@ -621,7 +641,7 @@ def running(
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "claimsmap", "serve", "--port", str(port)]
-    cmd += ["--workers", str(workers)]
+    cmd += ["--workers", str(workers), "--max-in-flight", str(max_in_flight)]
     for origin in cors_origins:
         cmd += ["--cors", origin]
     url = f"http://127.0.0.1:{port}"
