@@ -8,8 +8,9 @@ load (``--requests`` requests, ``--concurrency`` at a time) three ways:
 ``/health`` alone (what the HTTP stack itself can do: the ceiling), the mix of
 distance, point (``/at``), feature and layer requests, and the same mix without
 ``/at`` (``--without-at``, whose cost is the query's, not the service's). It
-prints throughput, p50/p99 latency, statuses, 5xx and transport errors, the mix
-over the ceiling, and each worker's peak resident memory.
+prints throughput, p50/p99 latency, statuses, 5xx and transport errors, the CPU
+seconds the client and the server spent, the mix over the ceiling, and each
+worker's peak resident memory.
 
 The client is lean on purpose so that it is not what is measured: one asyncio
 stream per connection (on uvloop when installed), HTTP/1.1 keep-alive, requests
@@ -63,6 +64,8 @@ class Tally:
         self.statuses: dict[int, int] = {}
         self.transport_errors = 0
         self.elapsed = 0.0
+        # CPU seconds spent by this client and by the server's workers.
+        self.client_cpu = self.server_cpu = 0.0
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -186,6 +189,21 @@ class PeakMemory:
         self._thread.join()
 
 
+def measured(
+    workers: list[psutil.Process], url: str, targets: list[str], concurrency: int
+) -> Tally:
+    """Run one load; note the CPU time the client and the workers spent on it."""
+
+    def server_cpu() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in workers)
+
+    client, server = time.process_time(), server_cpu()
+    tally = run(url, targets, concurrency)
+    tally.client_cpu = time.process_time() - client
+    tally.server_cpu = server_cpu() - server
+    return tally
+
+
 def report(name: str, tally: Tally) -> float:
     """Print one run's figures; return its throughput."""
     lat = np.array(tally.latencies) * 1000
@@ -197,6 +215,7 @@ def report(name: str, tally: Tally) -> float:
         f"   p99 {np.percentile(lat, 99):>7.1f} ms   5xx {five_xx}"
         f"   transport errs {tally.transport_errors}"
         f"   statuses {dict(sorted(tally.statuses.items()))}"
+        f"   CPU s client {tally.client_cpu:.1f} server {tally.server_cpu:.1f}"
     )
     return rate
 
@@ -222,8 +241,11 @@ def main() -> None:
         runs.append(("mix", mix(args.requests)))
         if args.without_at:
             runs.append(("mix without /at", mix(args.requests, with_at=False)))
-        tallies = [(name, run(url, t, args.concurrency)) for name, t in runs]
         workers = mem.processes()
+        tallies = [
+            (name, measured(workers, url, targets, args.concurrency))
+            for name, targets in runs
+        ]
         mem.uss = {p.pid: p.memory_full_info().uss for p in workers}
 
     print(
