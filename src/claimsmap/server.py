@@ -430,8 +430,11 @@ def create_app(
         def compute() -> Any:
             feature = cm.find(name)
             data = dict(feature.__geo_interface__)
-            data["properties"] = {**data["properties"], "layer": feature.layer}
-            return _clean(data)
+            # The geometry is tuples of Python floats already: only the
+            # properties need cleaning, not every coordinate.
+            properties = {**data["properties"], "layer": feature.layer}
+            data["properties"] = _clean(properties)
+            return data
 
         return await _answer(small(name), compute)
 
