@@ -142,17 +142,22 @@ def run(url: str, targets: list[str], concurrency: int) -> Tally:
 
 
 class PeakMemory:
-    """Peak resident memory of a server process and of each of its workers."""
+    """Each worker's peak resident memory, and its own memory (USS) at the end.
+
+    On entering, waits until the workers have started and warmed up; the watch
+    then reads only their memory, which is cheap, so that the client stays lean.
+    """
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
+        self.workers: list[psutil.Process] = []
         self.peaks: dict[int, int] = {}
         self.uss: dict[int, int] = {}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def processes(self) -> list[psutil.Process]:
-        """The workers: the children if uvicorn supervises several, else the root."""
+    def _find_workers(self) -> list[psutil.Process]:
+        """The children if uvicorn supervises several workers, else the root."""
         children = [
             p
             for p in self.root.children()
@@ -160,33 +165,31 @@ class PeakMemory:
         ]
         return children or [self.root]
 
-    def settle(self, timeout: float = 60) -> None:
+    def _settle(self, timeout: float = 60) -> None:
         """Wait until every worker is idle: started, warmed up, waiting for work."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = [p.cpu_percent(0.5) for p in self.processes()]
-            if max(busy) < 10:
+            if max(p.cpu_percent(0.5) for p in self._find_workers()) < 10:
                 return
-
-    def peaks_and_uss(self, workers: list[psutil.Process]) -> dict[int, tuple]:
-        """Each worker's peak resident memory and memory of its own, in bytes."""
-        return {p.pid: (self.peaks.get(p.pid, 0), self.uss[p.pid]) for p in workers}
 
     def _watch(self) -> None:
         while not self._done.is_set():
             with contextlib.suppress(psutil.Error):
-                for proc in self.processes():
+                for proc in self.workers:
                     rss = proc.memory_info().rss
                     self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
             time.sleep(0.05)
 
     def __enter__(self) -> PeakMemory:
+        self._settle()
+        self.workers = self._find_workers()
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._done.set()
         self._thread.join()
+        self.uss = {p.pid: p.memory_full_info().uss for p in self.workers}
 
 
 def measured(
@@ -233,20 +236,16 @@ def main() -> None:
     args = parser.parse_args()
 
     with running(workers=args.workers) as (url, server), PeakMemory(server.pid) as mem:
-        # Every worker has warmed up and answered each kind of request before
-        # the clock starts.
-        mem.settle()
+        # Every worker answers each kind of request before the clock starts.
         run(url, mix(100 * args.workers), args.concurrency)
         runs = [("/health (ceiling)", ["/health"] * args.requests)]
         runs.append(("mix", mix(args.requests)))
         if args.without_at:
             runs.append(("mix without /at", mix(args.requests, with_at=False)))
-        workers = mem.processes()
         tallies = [
-            (name, measured(workers, url, targets, args.concurrency))
+            (name, measured(mem.workers, url, targets, args.concurrency))
             for name, targets in runs
         ]
-        mem.uss = {p.pid: p.memory_full_info().uss for p in workers}
 
     print(
         f"{args.requests:,} requests each, {args.concurrency} at a time, to {url}, "
@@ -255,7 +254,8 @@ def main() -> None:
     rates = [report(name, tally) for name, tally in tallies]
     for (name, _), rate in zip(tallies[1:], rates[1:], strict=True):
         print(f"  {name} / ceiling  {rate / rates[0]:.2f}")
-    for pid, (peak, unique) in sorted(mem.peaks_and_uss(workers).items()):
+    for pid, unique in sorted(mem.uss.items()):
+        peak = mem.peaks.get(pid, 0)
         print(
             f"  worker {pid}  peak {peak / 2**20:,.0f} MiB resident, "
             f"{unique / 2**20:,.0f} MiB its own at the end (USS)"
