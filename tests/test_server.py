@@ -147,7 +147,7 @@ def test_request_headers_are_bounded(server, headers):
         "error": "headers too large",
         "detail": f"the request line and headers are over {MAX_HEAD_BYTES} bytes",
     }
-    just_below = {"X-Big": "a" * (MAX_HEAD_BYTES - 200)}
+    just_below = {"X-Big": "a" * (MAX_HEAD_BYTES - 1000)}
     assert (
         httpx.get(f"{server}/health", headers=just_below, timeout=60).status_code == 200
     )

@@ -6,7 +6,9 @@ a client could send headers without end. This protocol counts the bytes of
 each request's head as they arrive and, past ``server.MAX_HEAD_BYTES``, answers
 431 with the service's JSON error body and closes the connection, before the
 application sees the request. The service's ASGI middleware checks the same
-limit on the parsed headers, for servers other than this one.
+limit on the parsed headers, for servers other than this one. A chunk of bytes
+that ends the head counts whole, with whatever follows it in the chunk (a
+body, a pipelined request): the service takes GETs, which have no body.
 
 Imported by uvicorn from its import string (``claimsmap._http:BoundedHttpTools``)
 in each worker; needs ``uvicorn[standard]`` (httptools).
