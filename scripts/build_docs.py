@@ -276,9 +276,14 @@ def http_api_md() -> str:
         out.append(f"| `GET {path}` | {cell(op.get('summary', ''))} | {params} |")
     out += [
         "",
-        'Errors: a 4xx answer has the body `{"error": ..., "detail": ...}` '
-        "(404 unknown layer or feature, 400 refused input, 414 query too long); "
-        "a value out of range is a 422 with FastAPI's list of fields.",
+        'Errors: every 4xx answer has the body `{"error": ..., "detail": ...}` '
+        "(400 refused input, 404 unknown layer, feature or path, 405 a method "
+        "other than GET, 414 query string over 4 KiB, 431 request line and headers "
+        "over 16 KiB); a value missing or out of range is a 422 whose `detail` "
+        "names each field and whose `fields` lists them as FastAPI reports them. "
+        "Past 10,000 requests in flight in one worker (`serve --max-in-flight`), "
+        "a 503 with `Retry-After` "
+        "(never for `/health`).",
         "",
     ]
     return "\n".join(out), json.dumps(schema, indent=1, ensure_ascii=False) + "\n"

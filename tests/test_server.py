@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import httpx
+import psutil
 import pytest
 
-from claimsmap.server import running
+from claimsmap.server import MAX_HEAD_BYTES, MAX_IN_FLIGHT, running
 
 ORIGIN = "http://newsroom.example"
 
 
 @pytest.fixture(scope="module")
-def server():
-    with running(cors_origins=[ORIGIN]) as (url, _):
-        yield url
+def served():
+    with running(cors_origins=[ORIGIN]) as (url, proc):
+        yield url, proc
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    return served[0]
 
 
 def get(server, path, **params):
@@ -101,11 +112,62 @@ def test_bad_requests_say_what_was_wrong(server, path, params, status, says):
     assert r.status_code == status
     assert says in r.text
     assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert isinstance(body["error"], str) and isinstance(body["detail"], str)
+    assert says in body["detail"] or status == 422
+
+
+def test_invalid_requests_list_the_fields(server):
+    body = get(server, "/at", lon=200).json()
+    assert body["error"] == "invalid request"
+    assert body["detail"] == (
+        "query.lon: Input should be less than or equal to 180; "
+        "query.lat: Field required"
+    )
+    assert [f["loc"] for f in body["fields"]] == [["query", "lon"], ["query", "lat"]]
+
+
+def test_unknown_paths_and_methods_say_so_in_json(server):
+    r = get(server, "/nowhere")
+    assert r.status_code == 404
+    assert r.json() == {
+        "error": "not found",
+        "detail": "no such path; the endpoints are listed at /docs",
+    }
+    r = httpx.post(f"{server}/health", timeout=60)
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
+    assert r.json() == {
+        "error": "method not allowed",
+        "detail": "every endpoint answers GET only",
+    }
+    r = httpx.delete(f"{server}/at", params={"lon": 1, "lat": 2}, timeout=60)
+    assert r.status_code == 405 and set(r.json()) == {"error", "detail"}
 
 
 def test_request_size_is_bounded(server):
     r = get(server, "/distance", a="x" * 5000, b="Ishigaki")
     assert r.status_code == 414 and "over 4096 bytes" in r.json()["detail"]
+    assert r.json()["error"] == "query too long"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Big": "a" * 100_000},  # one header: refused as its bytes arrive
+        {f"X-H{i}": "b" * 100 for i in range(170)},  # many small ones
+    ],
+)
+def test_request_headers_are_bounded(server, headers):
+    r = httpx.get(f"{server}/health", headers=headers, timeout=60)
+    assert r.status_code == 431
+    assert r.json() == {
+        "error": "headers too large",
+        "detail": f"the request line and headers are over {MAX_HEAD_BYTES} bytes",
+    }
+    just_below = {"X-Big": "a" * (MAX_HEAD_BYTES - 1000)}
+    assert (
+        httpx.get(f"{server}/health", headers=just_below, timeout=60).status_code == 200
+    )
 
 
 def test_cors_is_configured(server):
@@ -156,3 +218,119 @@ def test_schemathesis_finds_no_server_errors(server, tmp_path):
         cmd, capture_output=True, text=True, timeout=900, cwd=tmp_path
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+# A burst: half good requests (200), half bad ones, each with the status it must get.
+GOOD = [
+    ("/health", 200),
+    ("/distance?a=124.0,25.0&b=Ishigaki", 200),
+    ("/features/" + quote("黄岩岛"), 200),
+    ("/layers/bases?limit=3", 200),
+    ("/at?lon=123.47&lat=25.74", 200),
+]
+BAD = [
+    ("/features/Atlantis", 404),
+    ("/nowhere", 404),
+    ("/at?lon=200&lat=25", 422),
+    ("/distance?a=Ishigaki&b=25.7,123.5", 400),
+    ("/distance?a=" + "x" * 5000 + "&b=Ishigaki", 414),
+]
+
+
+async def _burst(url: str, targets: list[tuple[str, int]], raw: bool = False) -> list:
+    """Open one connection per request, all at once; then send every request.
+
+    Returns each answer's status, or the whole answer (bytes) if ``raw``.
+    """
+    parts = urlsplit(url)
+
+    async def ask(stream, target: str) -> int | bytes:
+        reader, writer = stream
+        writer.write(
+            f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        answer = await reader.read()
+        writer.close()
+        return answer if raw else int(answer[9:12])
+
+    streams = await asyncio.gather(
+        *(asyncio.open_connection(parts.hostname, parts.port) for _ in targets)
+    )
+    return await asyncio.wait_for(
+        asyncio.gather(
+            *(ask(s, t) for s, (t, _) in zip(streams, targets, strict=True))
+        ),
+        600,
+    )
+
+
+def test_a_burst_of_1200_connections_is_answered_in_full(served):
+    """Every connection of a burst is answered as it should be; memory comes back."""
+    url, proc = served
+    n = 1200
+    assert n < MAX_IN_FLIGHT
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 4 * n:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4 * n, hard), hard))
+    targets = [(GOOD + BAD)[i % 10] for i in range(n)]
+    # Warm-up: each request once, so that memory is measured from a server
+    # that has answered every kind of request.
+    asyncio.run(_burst(url, GOOD + BAD))
+    worker = psutil.Process(proc.pid)
+    time.sleep(1)
+    before = worker.memory_info().rss
+
+    statuses = asyncio.run(_burst(url, targets))
+    assert statuses == [status for _, status in targets]
+
+    deadline = time.monotonic() + 60
+    while (after := worker.memory_info().rss) > 1.1 * before:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert after <= 1.1 * before, (before / 2**20, after / 2**20)
+
+
+@pytest.fixture(scope="module")
+def small_server():
+    """Two workers, each shedding past 8 requests in flight."""
+    with running(workers=2, cors_origins=[ORIGIN], max_in_flight=8) as (url, proc):
+        yield url, proc
+
+
+def test_several_workers(small_server):
+    """`serve --workers 2` runs two worker processes, each with the CORS setting."""
+    url, proc = small_server
+    workers = [
+        p
+        for p in psutil.Process(proc.pid).children()
+        if "resource_tracker" not in " ".join(p.cmdline())
+    ]
+    assert len(workers) == 2
+    with httpx.Client(timeout=60) as client:
+        for _ in range(20):  # a new connection each time
+            r = client.get(
+                f"{url}/health", headers={"Origin": ORIGIN, "Connection": "close"}
+            )
+            assert r.status_code == 200
+            assert r.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_past_the_in_flight_limit_requests_are_shed_but_never_health(small_server):
+    url, _ = small_server
+    targets = [("/maps/seed", 200), ("/health", 200)] * 60
+    answers = asyncio.run(_burst(url, targets, raw=True))
+    health = [a for a, (t, _) in zip(answers, targets, strict=True) if t == "/health"]
+    assert all(a.startswith(b"HTTP/1.1 200 ") for a in health)
+    maps = [a for a, (t, _) in zip(answers, targets, strict=True) if t != "/health"]
+    shed = [a for a in maps if a.startswith(b"HTTP/1.1 503 ")]
+    assert shed and len(shed) + sum(a.startswith(b"HTTP/1.1 200 ") for a in maps) == 60
+    head, body = shed[0].split(b"\r\n\r\n", 1)
+    assert b"\r\nretry-after: 1\r\n" in head.lower()
+    assert json.loads(body) == {
+        "error": "overloaded",
+        "detail": "the service holds 8 requests already; retry in a second",
+    }
+    # Then it answers as before.
+    assert httpx.get(f"{url}/maps/seed", timeout=120).status_code == 200

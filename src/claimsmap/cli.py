@@ -454,7 +454,13 @@ def _cmd_serve(args: argparse.Namespace) -> None:
         f"(OpenAPI at /openapi.json, docs at /docs); Ctrl-C stops it",
         file=sys.stderr,
     )
-    serve(args.host, args.port, cors_origins=args.cors or ())
+    serve(
+        args.host,
+        args.port,
+        cors_origins=args.cors or (),
+        workers=args.workers,
+        max_in_flight=args.max_in_flight,
+    )
 
 
 def _cmd_validate(args: argparse.Namespace) -> None:
@@ -774,7 +780,11 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="run the HTTP service (FastAPI on uvicorn)",
         description="Serve the atlas's queries over HTTP, with an OpenAPI schema at "
-        "/openapi.json and its docs at /docs. Needs claimsmap[server].",
+        "/openapi.json and its docs at /docs. Needs claimsmap[server]. Limits: a "
+        "query string over 4 KiB is a 414, a request line and headers over 16 KiB "
+        "a 431, an answer holds at most 5,000 features; requests queue, and only "
+        "past --max-in-flight in one worker are they answered 503 (never "
+        "/health). Each worker holds about 270 MB.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.add_argument(
@@ -785,6 +795,21 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ORIGIN",
         help="allow browser calls from this origin (repeatable; '*' for any)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes, each about one core and its own copy of the atlas "
+        "(default 1)",
+    )
+    p.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="requests one worker holds at once; past them it answers 503, except "
+        "to /health (default 10000)",
     )
     p.set_defaults(func=_cmd_serve)
 

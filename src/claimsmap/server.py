@@ -6,6 +6,12 @@ only: no endpoint reads or writes a path the client names. Inputs are
 validated; a bad request is a 4xx whose JSON body says what was wrong
 (``{"error": ..., "detail": ...}``), and every answer is bounded in size.
 
+Limits, per worker process: the query string (``MAX_QUERY_BYTES``, else 414),
+the request line and headers (``MAX_HEAD_BYTES``, else 431), the features in
+one answer (``MAX_FEATURES``), and the requests in flight (``MAX_IN_FLIGHT``:
+past it, 503 with ``Retry-After``, except ``/health``, which is always
+answered). Below them, requests queue; none is refused.
+
 The schema of each answer is documented in ``docs/queries.md`` and at
 ``/docs`` (Swagger UI) and ``/openapi.json``.
 """
@@ -15,14 +21,20 @@ The schema of each answer is documented in ``docs/queries.md`` and at
 import contextlib
 import json
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 try:
+    import orjson
     from fastapi import FastAPI, Path, Query, Request
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
     from fastapi.middleware.cors import CORSMiddleware
-    from fastapi.responses import HTMLResponse, JSONResponse
+    from fastapi.responses import HTMLResponse, Response
     from pydantic import BaseModel
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
 except ImportError as err:  # pragma: no cover - depends on the install
     raise ImportError(
         "the HTTP service needs FastAPI and uvicorn: pip install 'claimsmap[server]'"
@@ -35,12 +47,33 @@ from claimsmap.errors import (
     UnknownNameError,
 )
 
-__all__ = ["MAX_FEATURES", "MAX_QUERY_BYTES", "create_app", "running", "serve"]
+__all__ = [
+    "MAX_FEATURES",
+    "MAX_HEAD_BYTES",
+    "MAX_IN_FLIGHT",
+    "MAX_QUERY_BYTES",
+    "create_app",
+    "running",
+    "serve",
+]
 
 #: The most features one answer holds (``limit`` may ask for fewer).
 MAX_FEATURES = 5000
 #: The longest query string accepted, in bytes.
 MAX_QUERY_BYTES = 4096
+#: The largest request line and headers accepted, in bytes.
+MAX_HEAD_BYTES = 16 * 1024
+#: The most requests one worker holds at once (answering or queued), by
+#: default; past it, every request but ``/health`` is answered 503 with
+#: ``Retry-After``.
+MAX_IN_FLIGHT = 10_000
+#: Threads that answer the endpoints which may compute for long (``/at``,
+#: ``/within``, ``/overlaps``, layers, maps, distances between large shapes):
+#: more would only queue on the interpreter lock and slow the event loop down.
+THREADS = 4
+# Geometries with at most this many vertices are measured on the event loop;
+# larger ones in a thread, so that a long computation never stalls the loop.
+_INLINE_VERTICES = 256
 
 
 class ErrorBody(BaseModel):
@@ -48,6 +81,144 @@ class ErrorBody(BaseModel):
 
     error: str
     detail: str
+
+
+class InvalidRequestBody(ErrorBody):
+    """What a 422 answer says: the error, and each field that was wrong."""
+
+    fields: list[dict[str, Any]]
+
+
+# Every 4xx and 503 answer: its body, and what it means.
+_ERRORS: dict[int, tuple[type[BaseModel], str]] = {
+    400: (ErrorBody, "a bad request, and why"),
+    404: (ErrorBody, "no such layer, feature or path"),
+    405: (ErrorBody, "a method other than GET"),
+    414: (ErrorBody, "the query string is too long"),
+    422: (InvalidRequestBody, "a parameter missing or out of range, field by field"),
+    431: (ErrorBody, "the request line and headers are too large"),
+    503: (ErrorBody, "too many requests in flight; retry after a second"),
+}
+
+
+def _json(content: Any, status: int = 200, headers: Any = None) -> Response:
+    """A JSON answer (UTF-8, compact), serialised by orjson."""
+    return Response(
+        orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS),
+        status_code=status,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _error_body(error: str, detail: str) -> bytes:
+    return orjson.dumps({"error": error, "detail": detail})
+
+
+_QUERY_TOO_LONG = _error_body(
+    "query too long", f"the query string is over {MAX_QUERY_BYTES} bytes"
+)
+_HEAD_TOO_LARGE = _error_body(
+    "headers too large",
+    f"the request line and headers are over {MAX_HEAD_BYTES} bytes",
+)
+
+
+class _Bounds:
+    """Pure ASGI middleware: refuse oversized requests, shed past the in-flight cap.
+
+    Checked on the parsed request, before routing: the query string, the
+    request line and headers (the server protocol checks the raw bytes too),
+    and the number of requests this worker holds. ``/health`` is never shed.
+    """
+
+    def __init__(self, app: Any, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+        self.app = app
+        self.in_flight = 0
+        self.max_in_flight = max_in_flight
+        self.overloaded = _error_body(
+            "overloaded",
+            f"the service holds {max_in_flight} requests already; retry in a second",
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope["query_string"]
+        head = len(scope.get("raw_path") or scope["path"]) + len(query)
+        head += sum(len(k) + len(v) + 4 for k, v in scope["headers"])
+        if len(query) > MAX_QUERY_BYTES:
+            await self._refuse(send, 414, _QUERY_TOO_LONG)
+        elif head > MAX_HEAD_BYTES:
+            await self._refuse(send, 431, _HEAD_TOO_LARGE)
+        elif self.in_flight >= self.max_in_flight and scope["path"] != "/health":
+            await self._refuse(send, 503, self.overloaded, [(b"retry-after", b"1")])
+        else:
+            self.in_flight += 1
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.in_flight -= 1
+
+    @staticmethod
+    async def _refuse(
+        send: Any, status: int, body: bytes, extra: Sequence[Any] = ()
+    ) -> None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *extra,
+        ]
+        start = {"type": "http.response.start", "status": status, "headers": headers}
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+class _Answers:
+    """The last answers of a deterministic query, as bytes: a small LRU memo.
+
+    Only answers of at most ``largest`` bytes are kept, at most ``size`` of
+    them, so the memory it holds is bounded (``size * largest``). Thread-safe.
+    """
+
+    def __init__(self, size: int = 64, largest: int = 128 * 1024) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.size, self.largest = size, largest
+        self._kept: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    async def get(self, key: Any, compute: Callable[[], Any]) -> Response:
+        """The answer for ``key``: kept, or computed now in a thread (and kept)."""
+        with self._lock:
+            body = self._kept.get(key)
+            if body is not None:
+                self._kept.move_to_end(key)
+        if body is None:
+            body = await run_in_threadpool(self._compute, key, compute)
+        return Response(body, media_type="application/json")
+
+    def _compute(self, key: Any, compute: Callable[[], Any]) -> bytes:
+        body = orjson.dumps(compute(), option=orjson.OPT_NON_STR_KEYS)
+        if len(body) <= self.largest:
+            with self._lock:
+                self._kept[key] = body
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return body
+
+
+async def _answer(light: bool, compute: Callable[[], Any]) -> Response:
+    """Compute and serialise on the event loop if ``light``, else in a thread.
+
+    Endpoints whose work is always long are plain ``def``: FastAPI runs them in
+    a thread. Those that are often light decide with this, request by request.
+    """
+    if light:
+        return _json(compute())
+    return await run_in_threadpool(lambda: _json(compute()))
 
 
 Lon = Annotated[float, Query(ge=-180, le=180, description="longitude, degrees")]
@@ -99,22 +270,38 @@ def _feature_collection(frame: Any, limit: int) -> dict[str, Any]:
     return _clean(data)
 
 
-def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
+def create_app(
+    *, cors_origins: Sequence[str] | None = None, max_in_flight: int | None = None
+) -> Any:
     """The FastAPI application.
 
     Parameters
     ----------
-    cors_origins : sequence of str
-        Origins allowed to call the service from a browser (CORS); none by
-        default. ``["*"]`` allows any.
+    cors_origins : sequence of str, optional
+        Origins allowed to call the service from a browser (CORS); ``["*"]``
+        allows any. By default none, or those ``serve`` passes to its worker
+        processes (``uvicorn claimsmap.server:create_app --factory`` builds the
+        app in each worker, without arguments).
+    max_in_flight : int, optional
+        Requests one worker holds at once before it answers 503 (never to
+        ``/health``); by default ``MAX_IN_FLIGHT``, or what ``serve`` was given.
     """
+    import anyio.to_thread
+
     import claimsmap as cm
     from claimsmap import __version__
     from claimsmap.catalog import layers as layer_table
     from claimsmap.catalog import resolve_layer
-    from claimsmap.geodesy import distance as geodesic_distance
     from claimsmap.maps.presets import PRESETS
+    from claimsmap.places import distance as geodesic_distance
+    from claimsmap.places import parse
     from claimsmap.queries import AT_COLUMNS, SCHEMA_VERSION, WITHIN_COLUMNS
+
+    settings = json.loads(os.environ.get(_SETTINGS_ENV, "{}"))
+    if cors_origins is None:
+        cors_origins = settings.get("cors_origins", [])
+    if max_in_flight is None:
+        max_in_flight = settings.get("max_in_flight", MAX_IN_FLIGHT)
 
     @contextlib.asynccontextmanager
     async def warm(_: Any) -> Any:
@@ -122,14 +309,14 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
         # rather than in every worker thread that the first burst would start.
         cm.at(123.47, 25.74)
         cm.find("Ishigaki")
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
 
     app = FastAPI(
         lifespan=warm,
         responses={
-            400: {"model": ErrorBody, "description": "a bad request, and why"},
-            404: {"model": ErrorBody, "description": "no such layer or feature"},
-            414: {"model": ErrorBody, "description": "the query string is too long"},
+            status: {"model": model, "description": description}
+            for status, (model, description) in _ERRORS.items()
         },
         title="claimsmap",
         version=__version__,
@@ -137,6 +324,9 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
         "Distances are geodesic on WGS84; points are (lon, lat) degrees. "
         f"Answers follow query schema version {SCHEMA_VERSION} (docs/queries.md).",
     )
+    # The bounds first, then CORS around them, so that refusals carry CORS
+    # headers too and a browser can read why.
+    app.add_middleware(_Bounds, max_in_flight=max_in_flight)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -145,102 +335,150 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
             allow_headers=["*"],
         )
 
-    @app.middleware("http")
-    async def bound_the_request(request: Request, call_next: Any) -> Any:
-        if len(request.url.query.encode()) > MAX_QUERY_BYTES:
-            return JSONResponse(
-                status_code=414,
-                content={
-                    "error": "query too long",
-                    "detail": f"the query string is over {MAX_QUERY_BYTES} bytes",
-                },
-            )
-        return await call_next(request)
-
-    def error(status: int, err: Exception) -> JSONResponse:
-        return JSONResponse(
-            status_code=status,
-            content={"error": type(err).__name__, "detail": str(err)},
-        )
+    def error(status: int, err: Exception) -> Response:
+        return _json({"error": type(err).__name__, "detail": str(err)}, status)
 
     @app.exception_handler(UnknownLayerError)
-    async def unknown_layer(_: Request, err: UnknownLayerError) -> JSONResponse:
+    async def unknown_layer(_: Request, err: UnknownLayerError) -> Response:
         return error(404, err)
 
     @app.exception_handler(UnknownNameError)
-    async def unknown_name(_: Request, err: UnknownNameError) -> JSONResponse:
+    async def unknown_name(_: Request, err: UnknownNameError) -> Response:
         return error(404, err)
 
     @app.exception_handler(ClaimsmapError)
-    async def bad_input(_: Request, err: ClaimsmapError) -> JSONResponse:
+    async def bad_input(_: Request, err: ClaimsmapError) -> Response:
         return error(400, err)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, err: HTTPException) -> Response:
+        # An unknown path (404) or a method other than GET (405).
+        body = {"error": _REASONS.get(err.status_code, "error"), "detail": err.detail}
+        if err.status_code == 404 and err.detail == "Not Found":
+            body["detail"] = "no such path; the endpoints are listed at /docs"
+        elif err.status_code == 405:
+            body["detail"] = "every endpoint answers GET only"
+        return _json(body, err.status_code, err.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, err: RequestValidationError) -> Response:
+        fields = jsonable_encoder(err.errors())
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in f['loc'])}: {f['msg']}" for f in fields
+        )
+        body = {"error": "invalid request", "detail": detail, "fields": fields}
+        return _json(body, 422)
+
     def place(text: str) -> Any:
-        from claimsmap.places import resolve
+        # A "LON,LAT" pair is checked here; a name is found when it is used.
+        return parse(text)
 
-        return resolve(text)
+    def small(where: Any) -> bool:
+        """Whether a place is a point or a shape with few vertices."""
+        import shapely
 
-    @app.get("/health", summary="Is the service up")
-    def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "version": __version__,
-            "schema_version": SCHEMA_VERSION,
-        }
+        if isinstance(where, tuple):
+            return True
+        try:
+            geometry = cm.find(where).geometry
+        except ClaimsmapError:
+            return False  # the query itself will say what is wrong
+        return bool(shapely.get_num_coordinates(geometry) <= _INLINE_VERTICES)
 
-    @app.get("/layers", summary="The shipped layers, with their sources")
-    def list_layers() -> list[dict[str, Any]]:
-        table = layer_table().reset_index()
-        return _clean(table.to_dict("records"))
+    layer_answers = _Answers()
+    health_body = orjson.dumps(
+        {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION}
+    )
+
+    @app.get("/health", summary="Is the service up", response_model=dict[str, Any])
+    async def health() -> Response:
+        return Response(health_body, media_type="application/json")
+
+    @app.get(
+        "/layers",
+        summary="The shipped layers, with their sources",
+        response_model=list[dict[str, Any]],
+    )
+    def list_layers() -> Response:
+        return _json(_clean(layer_table().reset_index().to_dict("records")))
 
     @app.get(
         "/layers/{layer_id}",
         summary="One layer as GeoJSON",
+        response_model=dict[str, Any],
     )
-    def get_layer(
+    async def get_layer(
         layer_id: LayerId,
         at: Day = None,
         worldview: WorldviewQ = None,
         limit: Limit = MAX_FEATURES,
-    ) -> dict[str, Any]:
-        frame = cm.load(resolve_layer(layer_id), at=at, worldview=worldview)
-        return _feature_collection(frame, limit)
+    ) -> Response:
+        def compute() -> Any:
+            frame = cm.load(resolve_layer(layer_id), at=at, worldview=worldview)
+            return _feature_collection(frame, limit)
+
+        # The shipped layers never change: the same question, the same answer.
+        key = (resolve_layer(layer_id), at, worldview, limit)
+        return await layer_answers.get(key, compute)
 
     @app.get(
         "/features/{name}",
         summary="One feature, by id or any name in any language, as GeoJSON",
+        response_model=dict[str, Any],
     )
-    def get_feature(
+    async def get_feature(
         name: FeatureName,
-    ) -> dict[str, Any]:
-        feature = cm.find(name)
-        data = dict(feature.__geo_interface__)
-        data["properties"] = {**data["properties"], "layer": feature.layer}
-        return _clean(data)
+    ) -> Response:
+        def compute() -> Any:
+            feature = cm.find(name)
+            data = dict(feature.__geo_interface__)
+            # The geometry is tuples of Python floats already: only the
+            # properties need cleaning, not every coordinate.
+            properties = {**data["properties"], "layer": feature.layer}
+            data["properties"] = _clean(properties)
+            return data
 
-    @app.get("/distance", summary="Minimum geodesic distance between two places")
-    def get_distance(a: Place, b: Place) -> dict[str, Any]:
-        result = geodesic_distance(place(a), place(b))
-        return _clean({"from": a, "to": b, **result.to_dict()})
+        return await _answer(small(name), compute)
+
+    @app.get(
+        "/distance",
+        summary="Minimum geodesic distance between two places",
+        response_model=dict[str, Any],
+    )
+    async def get_distance(a: Place, b: Place) -> Response:
+        where_a, where_b = place(a), place(b)
+
+        def compute() -> Any:
+            result = geodesic_distance(where_a, where_b)
+            return _clean({"from": a, "to": b, **result.to_dict()})
+
+        return await _answer(small(where_a) and small(where_b), compute)
 
     @app.get(
         "/at",
         summary="Claims, zones, ADIZs and exercise areas at a point, and the "
         "nearest land",
+        response_model=dict[str, Any],
     )
-    def get_at(lon: Lon, lat: Lat, date: Day = None) -> dict[str, Any]:
+    def get_at(lon: Lon, lat: Lat, date: Day = None) -> Response:
         found = cm.at(lon, lat, date=date)
-        return _clean(
-            {
-                "schema_version": SCHEMA_VERSION,
-                "point": [lon, lat],
-                "date": date,
-                "areas": found[AT_COLUMNS].to_dict("records"),
-                "nearest_land": found.attrs["nearest"],
-            }
+        return _json(
+            _clean(
+                {
+                    "schema_version": SCHEMA_VERSION,
+                    "point": [lon, lat],
+                    "date": date,
+                    "areas": found[AT_COLUMNS].to_dict("records"),
+                    "nearest_land": found.attrs["nearest"],
+                }
+            )
         )
 
-    @app.get("/within", summary="Features within a geodesic distance of a place")
+    @app.get(
+        "/within",
+        summary="Features within a geodesic distance of a place",
+        response_model=dict[str, Any],
+    )
     def get_within(
         place_: Annotated[str, Query(alias="place", min_length=1, max_length=200)],
         radius: Annotated[float, Query(gt=0, le=5000)],
@@ -248,38 +486,44 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
         kind: Annotated[list[str] | None, Query(max_length=12)] = None,
         date: Day = None,
         limit: Limit = 500,
-    ) -> dict[str, Any]:
+    ) -> Response:
         found = cm.within(place(place_), radius, unit, date=date, kinds=kind)
         data = _feature_collection(found[[*WITHIN_COLUMNS, "geometry"]], limit)
         data["schema_version"] = SCHEMA_VERSION
-        return data
+        return _json(data)
 
-    @app.get("/overlaps", summary="Overlaps of claims and zones, geodesic km²")
+    @app.get(
+        "/overlaps",
+        summary="Overlaps of claims and zones, geodesic km²",
+        response_model=dict[str, Any],
+    )
     def get_overlaps(
         a: Annotated[str, Query(min_length=1, max_length=100)],
         b: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         geometry: bool = False,
         limit: Limit = 500,
-    ) -> dict[str, Any]:
+    ) -> Response:
         table = cm.overlaps(a, b)
         if geometry:
-            return _feature_collection(table, limit)
+            return _json(_feature_collection(table, limit))
         rows = table.drop(columns="geometry").head(limit).to_dict("records")
-        return _clean({"schema_version": SCHEMA_VERSION, "overlaps": rows})
+        return _json(_clean({"schema_version": SCHEMA_VERSION, "overlaps": rows}))
 
     @app.get(
         "/maps/{preset}",
         summary="A preset map as one self-contained HTML page",
         response_class=HTMLResponse,
+        # Errors are JSON here too, not the page's text/html.
         responses={
-            400: {
-                "description": "no such preset",
+            status: {
+                "description": "no such preset" if status == 400 else description,
                 "content": {
                     "application/json": {
-                        "schema": {"$ref": "#/components/schemas/ErrorBody"}
+                        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
                     }
                 },
             }
+            for status, (model, description) in _ERRORS.items()
         },
     )
     def get_map(
@@ -295,30 +539,94 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
     return app
 
 
+_REASONS = {404: "not found", 405: "method not allowed"}
+# How ``serve`` passes its settings to the worker processes, which build the
+# app from an import string: a JSON object of create_app's arguments.
+_SETTINGS_ENV = "CLAIMSMAP_SERVE_SETTINGS"
+
+
+def _raise_open_files_limit() -> None:
+    """Let this process hold as many connections as the system allows it."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 65536
+    if soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, *, cors_origins: Sequence[str] = ()
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    cors_origins: Sequence[str] = (),
+    workers: int = 1,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> None:
-    """Run the service with uvicorn until interrupted."""
+    """Run the service with uvicorn until interrupted.
+
+    Parameters
+    ----------
+    host, port : str, int
+        Where to listen.
+    cors_origins : sequence of str
+        Origins allowed to call the service from a browser; none by default.
+    workers : int
+        Worker processes, each with its own copy of the atlas and indexes
+        (about 270 MB resident each); each uses about one core at most.
+    max_in_flight : int
+        Requests one worker holds at once before it answers 503 (never to
+        ``/health``).
+    """
     import uvicorn
 
+    if workers < 1:
+        raise ClaimsmapError(f"--workers must be 1 or more; got {workers}")
+    if max_in_flight < 1:
+        raise ClaimsmapError(f"--max-in-flight must be 1 or more; got {max_in_flight}")
+    try:
+        import httptools  # noqa: F401
+
+        http = "claimsmap._http:BoundedHttpTools"
+    except ImportError:  # pragma: no cover - without uvicorn[standard]
+        http = "h11"
+    _raise_open_files_limit()
+    os.environ[_SETTINGS_ENV] = json.dumps(
+        {"cors_origins": list(cors_origins), "max_in_flight": max_in_flight}
+    )
     uvicorn.run(
-        create_app(cors_origins=cors_origins),
+        "claimsmap.server:create_app",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
+        http=http,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         log_level="warning",
-        limit_concurrency=200,
+        # Connections wait in the kernel's queue rather than being refused.
+        backlog=4096,
         timeout_keep_alive=5,
     )
 
 
 @contextlib.contextmanager
 def running(
-    port: int | None = None, *, cors_origins: Sequence[str] = (), timeout: float = 60
+    port: int | None = None,
+    *,
+    cors_origins: Sequence[str] = (),
+    workers: int = 1,
+    max_in_flight: int = MAX_IN_FLIGHT,
+    timeout: float = 60,
 ) -> Any:
     """Run ``claimsmap serve`` in a child process on loopback; yield its URL.
 
     For notebooks, tests and benchmarks: the server is stopped when the block
-    ends. ``port`` defaults to a free one.
+    ends. ``port`` defaults to a free one; ``workers`` and ``max_in_flight``
+    are ``serve --workers`` and ``--max-in-flight``.
 
     Yields
     ------
@@ -328,6 +636,7 @@ def running(
     import socket
     import subprocess
     import sys
+    import tempfile
     import time
 
     import httpx
@@ -337,27 +646,30 @@ def running(
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "claimsmap", "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers), "--max-in-flight", str(max_in_flight)]
     for origin in cors_origins:
         cmd += ["--cors", origin]
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                _, err = proc.communicate()
-                raise ClaimsmapError(f"the server did not start: {err.strip()[-500:]}")
-            time.sleep(0.2)
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
+    # Messages go to a file, not a pipe, which a long run could fill up.
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    log.seek(0)
+                    err = log.read().strip()[-500:]
+                    raise ClaimsmapError(f"the server did not start: {err}")
+                time.sleep(0.2)
+            yield url, proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
