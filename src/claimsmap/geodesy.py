@@ -602,6 +602,66 @@ def _nearest_along(
     return metres, points
 
 
+def _chord_bounds(
+    points: np.ndarray, segs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounds (k, m) of the geodesic distances from points to edges, in metres.
+
+    Returns lower and upper bounds and where along each chord each point
+    projects (0..1). Every point of an edge's geodesic lies within its
+    chord's sag, plus room for the ellipsoid, of the chord; a distance on the
+    ellipsoid is within :data:`_ELLIPSOID_LOW` .. :data:`_ELLIPSOID_HIGH` of
+    the sphere's.
+    """
+    a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
+    d3 = b3 - a3
+    len2 = np.einsum("ij,ij->i", d3, d3)
+    half2 = len2 / 4
+    sag = half2 / (_EARTH_RADIUS + np.sqrt(np.maximum(_EARTH_RADIUS**2 - half2, 0)))
+    pad = sag + 1e-3 * np.sqrt(len2) + 1e-3
+    rel = _xyz(points)[:, None, :] - a3[None, :, :]
+    t = np.clip(np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1)
+    gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
+    chord = np.minimum(1.0, (gap + pad) / (2 * _EARTH_RADIUS))
+    upper = _ELLIPSOID_HIGH * 2 * _EARTH_RADIUS * np.arcsin(chord) + 1.0
+    return _ELLIPSOID_LOW * (gap - pad), upper, t
+
+
+def _apart(a: BaseGeometry, b: BaseGeometry) -> float:
+    """Minimum geodesic distance between two geometries, in metres.
+
+    What :func:`distance` gives (0 when they touch; otherwise the least of
+    every vertex of one to every edge of the other), found by bounding every
+    vertex-edge pair by chords and solving on the ellipsoid only the pairs
+    whose lower bound is under the least upper bound.
+    """
+    if a.intersects(b):
+        return 0.0
+    sides = []
+    for one, other in ((a, b), (b, a)):
+        verts = np.unique(shapely.get_coordinates(one), axis=0)
+        segs = _segments(other)
+        if len(verts) and len(segs):
+            sides.append((verts, segs))
+    # Blocks of vertices, so that a block's matrices stay near a million.
+    bounds = []
+    least = np.inf
+    for verts, segs in sides:
+        step = max(1, 1_000_000 // len(segs))
+        for start in range(0, len(verts), step):
+            lower, upper, t = _chord_bounds(verts[start : start + step], segs)
+            least = min(least, float(upper.min()))
+            i, j = np.nonzero(lower <= least)
+            bounds.append((verts[start + i], segs[j], lower[i, j], t[i, j]))
+    here = np.concatenate([v for v, _, _, _ in bounds])
+    segs = np.concatenate([s for _, s, _, _ in bounds])
+    lower = np.concatenate([lo for _, _, lo, _ in bounds])
+    t = np.concatenate([tt for _, _, _, tt in bounds])
+    keep = lower <= least
+    metres, _ = _nearest_along(here[keep], segs[keep, 0], segs[keep, 1], t[keep])
+    return float(metres.min())
+
+
 def distance_matrix(
     sources: Sequence[BaseGeometry], targets: Sequence[BaseGeometry]
 ) -> np.ndarray:
@@ -618,7 +678,8 @@ def distance_matrix(
         Shape (len(sources), len(targets)): metres on WGS84, each what
         :func:`distance` gives for the pair. Points to points are solved at
         once; a point to a line or polygon through a :class:`NearestIndex` of
-        it, built once.
+        it, built once; two lines or polygons by bounding every vertex-edge
+        pair by chords and solving only those that can hold the minimum.
 
     Examples
     --------
@@ -651,7 +712,7 @@ def distance_matrix(
             if j in ib:
                 out[i, j] = index.nearest(b[j].x, b[j].y)[1]  # type: ignore[index]
             else:
-                out[i, j] = distance(g, b[j]).metres
+                out[i, j] = _apart(g, b[j])
     return out
 
 

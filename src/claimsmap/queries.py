@@ -27,7 +27,6 @@ from claimsmap.geodesy import (
     Unit,
     as_geometry,
     check_lonlat,
-    distance,
     distance_matrix,
     to_metres,
 )
@@ -289,7 +288,7 @@ def within(
         west, south, east, north = geom.bounds
         box = shapely.box(west - dlon, south - dlat, east + dlon, north + dlat)
         near = np.flatnonzero(shapely.intersects(frame.geometry.values, box))
-        far = np.array([distance(geom, frame.geometry.iloc[i]).metres for i in near])
+        far = distance_matrix([geom], list(frame.geometry.values[near]))[0]
         where = near[far <= metres]
         far = far[far <= metres]
     # The place itself is left out.
