@@ -602,26 +602,34 @@ def _nearest_along(
     return metres, points
 
 
-def _chord_bounds(
-    points: np.ndarray, segs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounds (k, m) of the geodesic distances from points to edges, in metres.
+def _chords(segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (m, 2, 2) lon/lat as chords in 3-D: starts, vectors and pads.
 
-    Returns lower and upper bounds and where along each chord each point
-    projects (0..1). Every point of an edge's geodesic lies within its
-    chord's sag, plus room for the ellipsoid, of the chord; a distance on the
-    ellipsoid is within :data:`_ELLIPSOID_LOW` .. :data:`_ELLIPSOID_HIGH` of
-    the sphere's.
+    Every point of an edge's geodesic lies within ``pad`` metres of its
+    chord: the arc's sag above the chord, and room for the ellipsoid's
+    geodesic straying from the sphere's arc (about a millionth of the length).
     """
-    a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
-    d3 = b3 - a3
+    a3 = _xyz(segs[:, 0])
+    d3 = _xyz(segs[:, 1]) - a3
     len2 = np.einsum("ij,ij->i", d3, d3)
     half2 = len2 / 4
     sag = half2 / (_EARTH_RADIUS + np.sqrt(np.maximum(_EARTH_RADIUS**2 - half2, 0)))
-    pad = sag + 1e-3 * np.sqrt(len2) + 1e-3
-    rel = _xyz(points)[:, None, :] - a3[None, :, :]
-    t = np.clip(np.einsum("nmk,mk->nm", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1)
-    gap = np.linalg.norm(rel - t[..., None] * d3[None, :, :], axis=2)
+    return a3, d3, sag + 1e-3 * np.sqrt(len2) + 1e-3
+
+
+def _bounds(
+    rel: np.ndarray, d3: np.ndarray, pad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds of geodesic distances from points to edges.
+
+    ``rel`` is each point less its edge's chord start in 3-D (broadcast
+    against ``d3`` and ``pad``); returns the bounds in metres and where along
+    each chord the point projects (0..1). A distance on the ellipsoid is
+    within :data:`_ELLIPSOID_LOW` .. :data:`_ELLIPSOID_HIGH` of the sphere's.
+    """
+    len2 = np.sum(d3 * d3, axis=-1)
+    t = np.clip(np.sum(rel * d3, axis=-1) / np.where(len2 == 0, 1, len2), 0, 1)
+    gap = np.linalg.norm(rel - t[..., None] * d3, axis=-1)
     chord = np.minimum(1.0, (gap + pad) / (2 * _EARTH_RADIUS))
     upper = _ELLIPSOID_HIGH * 2 * _EARTH_RADIUS * np.arcsin(chord) + 1.0
     return _ELLIPSOID_LOW * (gap - pad), upper, t
@@ -648,8 +656,10 @@ def _apart(a: BaseGeometry, b: BaseGeometry) -> float:
     least = np.inf
     for verts, segs in sides:
         step = max(1, 1_000_000 // len(segs))
+        a3, d3, pad = _chords(segs)
         for start in range(0, len(verts), step):
-            lower, upper, t = _chord_bounds(verts[start : start + step], segs)
+            rel = _xyz(verts[start : start + step])[:, None, :] - a3[None, :, :]
+            lower, upper, t = _bounds(rel, d3[None, :, :], pad[None, :])
             least = min(least, float(upper.min()))
             i, j = np.nonzero(lower <= least)
             bounds.append((verts[start + i], segs[j], lower[i, j], t[i, j]))
@@ -769,15 +779,9 @@ class NearestIndex:
             return
         segs = np.concatenate([s for _, s in parts])
         owner = np.concatenate([np.full(len(s), i) for i, s in parts])
-        a3, b3 = _xyz(segs[:, 0]), _xyz(segs[:, 1])
-        d3 = b3 - a3
+        a3, d3, pad = _chords(segs)
+        b3 = a3 + d3
         len2 = np.einsum("ij,ij->i", d3, d3)
-        half2 = len2 / 4
-        # Every point of an edge's geodesic lies within ``pad`` of its chord:
-        # the arc's sag above the chord, and room for the ellipsoid's geodesic
-        # straying from the sphere's arc (about a millionth of the length).
-        sag = half2 / (_EARTH_RADIUS + np.sqrt(np.maximum(_EARTH_RADIUS**2 - half2, 0)))
-        pad = sag + 1e-3 * np.sqrt(len2) + 1e-3
         # Pieces: runs of consecutive edges of one geometry that join end to
         # end, at most ``piece`` long; a long edge is a piece of its own.
         m = len(segs)
@@ -801,7 +805,7 @@ class NearestIndex:
             np.linalg.norm(b3 - centres[which], axis=1),
         )
         self._segs, self._owner = segs, owner
-        self._a3, self._d3, self._len2, self._pad = a3, d3, len2, pad
+        self._a3, self._d3, self._pad = a3, d3, pad
         self._starts, self._counts = starts, counts
         self._centres = centres
         self._radii = np.maximum.reduceat(reach + pad, starts)
@@ -824,14 +828,8 @@ class NearestIndex:
         offsets = np.repeat(self._starts[keep] - np.cumsum(counts) + counts, counts)
         idx = offsets + np.arange(int(counts.sum()))
         # The distance to an edge's chord bounds its geodesic distance.
-        rel = p3 - self._a3[idx]
-        d3, len2 = self._d3[idx], self._len2[idx]
-        t = np.clip(np.einsum("ij,ij->i", rel, d3) / np.where(len2 == 0, 1, len2), 0, 1)
-        gap = np.linalg.norm(rel - t[:, None] * d3, axis=1)
-        pad = self._pad[idx]
-        chord = np.minimum(1.0, (gap + pad) / (2 * _EARTH_RADIUS))
-        upper = _ELLIPSOID_HIGH * 2 * _EARTH_RADIUS * np.arcsin(chord) + 1.0
-        return idx, _ELLIPSOID_LOW * (gap - pad), upper, t
+        lower, upper, t = _bounds(p3 - self._a3[idx], self._d3[idx], self._pad[idx])
+        return idx, lower, upper, t
 
     def _measure(
         self, lon: float, lat: float, idx: np.ndarray, t: np.ndarray
