@@ -7,12 +7,14 @@ in another language can rely on them through the CLI or the HTTP service.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
 from collections.abc import Iterable
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Point
@@ -20,9 +22,11 @@ from shapely.geometry import Point
 from claimsmap.catalog import BASEMAP, as_of, catalog, load, present
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
+    NMI,
+    NearestIndex,
     Unit,
     check_lonlat,
-    distance,
+    distance_matrix,
     to_metres,
 )
 from claimsmap.places import resolve
@@ -60,7 +64,7 @@ def _state(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
 
 def _rows(frame: gpd.GeoDataFrame, layer: str) -> list[dict[str, Any]]:
     out = []
-    for _, row in frame.iterrows():
+    for row in frame.to_dict("records"):
         record = {c: row.get(c) for c in AT_COLUMNS if c != "layer"}
         record["layer"] = layer
         for key, value in record.items():
@@ -70,31 +74,108 @@ def _rows(frame: gpd.GeoDataFrame, layer: str) -> list[dict[str, Any]]:
     return out
 
 
-@functools.cache
-def _present_index(kinds: frozenset[str]) -> list[tuple[str, gpd.GeoDataFrame, Any]]:
-    """Present rows of the layers of these kinds, each with a spatial index.
+def _layers(kinds: set[str], date: Any) -> list[tuple[str, gpd.GeoDataFrame]]:
+    """The layers of these kinds (the basemap's land with ``feature``) on a day."""
+    return [
+        (layer, _state(load(layer), date).reset_index(drop=True))
+        for layer, entry in catalog()["layers"].items()
+        if entry["kind"] in kinds or (layer == BASEMAP and kinds == _NEAR_KINDS)
+    ]
 
-    Built once per process; the frames are read-only here.
+
+class _Day:
+    """The atlas on one day, indexed for point queries; built once a day.
+
+    The areas are one array of prepared geometries under one tree, each with
+    its row of :data:`AT_COLUMNS` ready; the land is a
+    :class:`~claimsmap.geodesy.NearestIndex`. Everything is read-only.
     """
-    out = []
-    for layer, entry in catalog()["layers"].items():
-        if entry["kind"] in kinds or (layer == BASEMAP and kinds == _NEAR_KINDS):
-            frame = present(load(layer)).reset_index(drop=True)
-            out.append((layer, frame, shapely.STRtree(frame.geometry.values)))
-    return out
+
+    def __init__(self, date: Any) -> None:
+        self.date = date
+        self._answers = functools.lru_cache(maxsize=4096)(self._answer)
+        self._features = functools.lru_cache(maxsize=16)(self._kinds)
+
+    @functools.cached_property
+    def areas(self) -> tuple[list[dict[str, Any]], np.ndarray, shapely.STRtree]:
+        records: list[dict[str, Any]] = []
+        geoms: list[Any] = []
+        for layer, frame in _layers(_AREA_KINDS, self.date):
+            records += _rows(frame, layer)
+            geoms += list(frame.geometry)
+        array = np.empty(len(geoms), dtype=object)
+        array[:] = geoms
+        shapely.prepare(array)
+        return records, array, shapely.STRtree(array)
+
+    @functools.cached_property
+    def land(self) -> tuple[list[dict[str, Any]], NearestIndex]:
+        who: list[dict[str, Any]] = []
+        geoms: list[Any] = []
+        for layer, frame in _layers(_NEAR_KINDS, self.date):
+            who += [
+                {"layer": layer, "id": i, "name": n}
+                for i, n in zip(frame["id"], frame["name"], strict=True)
+            ]
+            geoms += list(frame.geometry)
+        return who, NearestIndex(geoms)
+
+    def at(self, lon: float, lat: float) -> tuple[int, ...]:
+        """Positions of the areas that cover a point, in the atlas's order."""
+        _, geoms, tree = self.areas
+        near = tree.query(Point(lon, lat))
+        return tuple(np.sort(near[shapely.intersects_xy(geoms[near], lon, lat)]))
+
+    def answer(self, hits: tuple[int, ...]) -> gpd.GeoDataFrame:
+        """The table of these areas: a fresh copy of one built once a set."""
+        return self._answers(hits).copy()
+
+    def _answer(self, hits: tuple[int, ...]) -> gpd.GeoDataFrame:
+        records, geoms, _ = self.areas
+        return gpd.GeoDataFrame(
+            pd.DataFrame([records[i] for i in hits], columns=AT_COLUMNS),
+            geometry=gpd.GeoSeries(list(geoms[list(hits)]), crs=4326),
+        )
+
+    def features(
+        self, kinds: frozenset[str] | None
+    ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, NearestIndex]:
+        """Every feature of these kinds (all but the basemap's by default).
+
+        The features, their columns of :data:`WITHIN_COLUMNS`, and an index
+        of their geometries.
+        """
+        return self._features(kinds)
+
+    def _kinds(
+        self, kinds: frozenset[str] | None
+    ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, NearestIndex]:
+        frames = []
+        for layer, entry in catalog()["layers"].items():
+            if layer == BASEMAP or (kinds is not None and entry["kind"] not in kinds):
+                continue
+            frame = _state(load(layer), self.date).copy()
+            frame["layer"] = layer
+            frames.append(frame)
+        if not frames:
+            raise ClaimsmapError(
+                f"no layer has features of kinds {sorted(kinds or [])}"
+            )
+        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+        columns = pd.DataFrame(frame[[c for c in WITHIN_COLUMNS if c in frame]])
+        return frame, columns, NearestIndex(list(frame.geometry))
 
 
-def _layers_at(
-    kinds: frozenset[str], date: Any
-) -> list[tuple[str, gpd.GeoDataFrame, Any]]:
-    if date is None:
-        return _present_index(kinds)
-    out = []
-    for layer, entry in catalog()["layers"].items():
-        if entry["kind"] in kinds or (layer == BASEMAP and kinds == _NEAR_KINDS):
-            frame = as_of(load(layer), date).reset_index(drop=True)
-            out.append((layer, frame, shapely.STRtree(frame.geometry.values)))
-    return out
+@functools.lru_cache(maxsize=8)
+def _day_of(key: Any) -> _Day:
+    return _Day(key)
+
+
+def _day(date: Any) -> _Day:
+    """The indexed atlas of a day (the present when None); a few are kept."""
+    if date is not None and not isinstance(date, str | _dt.date):
+        date = str(date)
+    return _day_of(date)
 
 
 def at(lon: float, lat: float, *, date: Any = None) -> gpd.GeoDataFrame:
@@ -110,10 +191,16 @@ def at(lon: float, lat: float, *, date: Any = None) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per containing area, with the columns of :data:`AT_COLUMNS`
-        and its ``geometry``. ``attrs["nearest"]`` holds the nearest island
-        or land (``id``, ``name``, ``layer``, ``distance_km``,
-        ``distance_nmi``).
+        One row per area that covers the point (its boundary included), in
+        the catalog's order of layers, with the columns of
+        :data:`AT_COLUMNS` and its ``geometry``. ``attrs["nearest"]`` holds
+        the nearest island or land (``id``, ``name``, ``layer``,
+        ``distance_km``, ``distance_nmi``; 0 on land).
+
+    Notes
+    -----
+    The first call for a day indexes the atlas (about a second); later calls
+    take about a millisecond.
 
     Examples
     --------
@@ -124,70 +211,25 @@ def at(lon: float, lat: float, *, date: Any = None) -> gpd.GeoDataFrame:
     'senkaku-uotsuri-jima'
     """
     lon, lat = check_lonlat(lon, lat)
-    point = Point(lon, lat)
-    records, geoms = [], []
-    for layer, frame, tree in _layers_at(frozenset(_AREA_KINDS), date):
-        hit = frame.iloc[tree.query(point, predicate="within")]
-        hit = hit.sort_index()
-        records += _rows(hit, layer)
-        geoms += list(hit.geometry)
-    result = gpd.GeoDataFrame(
-        pd.DataFrame(records, columns=AT_COLUMNS),
-        geometry=gpd.GeoSeries(geoms, crs=4326),
-    )
-    result.attrs["nearest"] = _nearest_land(point, date)
+    day = _day(date)
+    result = day.answer(day.at(lon, lat))
+    result.attrs = {"nearest": _nearest_land(day, lon, lat)}
     result.attrs["schema_version"] = SCHEMA_VERSION
     return result
 
 
-def _nearest_land(point: Point, date: Any) -> dict[str, Any] | None:
-    """The nearest island or land, by exact geodesic distance.
+def _nearest_land(day: _Day, lon: float, lat: float) -> dict[str, Any] | None:
+    """The nearest island or land, by exact geodesic distance (0 on land).
 
-    Degrees shortlist the candidates; a large polygon (a country) is cut to
-    the window around the point where its nearest stretch of coast must lie
-    before the exact distance is taken.
+    Of places equally near (a shared border's end on the coast), the first
+    in the catalog's order.
     """
-    layers = [t for t in _layers_at(frozenset(_NEAR_KINDS), date) if not t[1].empty]
-    if not layers:
+    who, index = day.land
+    found = index.nearest(lon, lat)
+    if found is None:
         return None
-    nearest_deg = min(
-        float(tree.query_nearest(point, return_distance=True)[1][0])
-        for _, _, tree in layers
-    )
-    # Every candidate within twice that (plus a degree), by degrees; the
-    # distortion of degrees is far less than that margin at these latitudes.
-    reach = 2 * nearest_deg + 1.0
-    window = shapely.box(
-        point.x - reach, point.y - reach, point.x + reach, point.y + reach
-    )
-    candidates = []
-    for layer, frame, tree in layers:
-        for i in tree.query(window):
-            row = frame.iloc[int(i)]
-            candidates.append(
-                (float(shapely.distance(row.geometry, point)), layer, row)
-            )
-    candidates.sort(key=lambda c: c[0])
-    best = None
-    for _, layer, row in candidates[:8]:
-        geom = row.geometry
-        if shapely.get_num_coordinates(geom) > 500:
-            geom = shapely.intersection(geom, window)
-            if geom.is_empty:
-                continue
-        d = distance(point, geom)
-        if best is None or d.metres < best[0].metres:
-            best = (d, layer, row)
-    if best is None:
-        return None
-    d, layer, row = best
-    return {
-        "layer": layer,
-        "id": row["id"],
-        "name": row["name"],
-        "distance_km": d.km,
-        "distance_nmi": d.nmi,
-    }
+    i, metres = found
+    return {**who[i], "distance_km": metres / 1000.0, "distance_nmi": metres / NMI}
 
 
 def within(
@@ -232,42 +274,33 @@ def within(
     if metres > 5_000_000:
         raise ClaimsmapError(f"radius {radius} {unit} is over 5,000 km; give less")
     geom = resolve(place)
-    wanted = set(kinds) if kinds is not None else None
-    frames = []
-    for layer, entry in catalog()["layers"].items():
-        if layer == BASEMAP or (wanted is not None and entry["kind"] not in wanted):
-            continue
-        frame = _state(load(layer), date).copy()
-        frame["layer"] = layer
-        frames.append(frame)
-    if not frames:
-        raise ClaimsmapError(f"no layer has features of kinds {sorted(wanted or [])}")
-    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-    # A generous window in degrees (a degree of longitude is shortest at the
-    # window's pole-ward edge); exact geodesic distances decide.
-    c = geom.centroid
-    dlat = metres / 110_574.0 + 0.1
-    cos = math.cos(math.radians(min(89.0, abs(c.y) + dlat)))
-    dlon = min(180.0, metres / (111_320.0 * max(cos, 1e-3)) + 0.1)
-    west, south, east, north = geom.bounds
-    box = shapely.box(west - dlon, south - dlat, east + dlon, north + dlat)
-    frame = frame[frame.geometry.intersects(box)]
-    found = []
-    for i, g in frame.geometry.items():
-        if g.equals(geom):
-            continue
-        d = distance(geom, g)
-        if d.metres <= metres:
-            found.append((i, d))
-    rows = frame.loc[[i for i, _ in found]].copy()
-    rows["distance_km"] = [d.km for _, d in found]
-    rows["distance_nmi"] = [d.nmi for _, d in found]
-    rows = rows.sort_values("distance_km", kind="stable")
-    out = gpd.GeoDataFrame(
-        rows[[*WITHIN_COLUMNS]].reset_index(drop=True),
-        geometry=list(rows.geometry),
-        crs=4326,
-    )
+    wanted = frozenset(kinds) if kinds is not None else None
+    frame, columns, index = _day(date).features(wanted)
+    if geom.geom_type == "Point":
+        where, far = index.within(geom.x, geom.y, metres)
+    else:
+        # A generous window in degrees (a degree of longitude is shortest at
+        # the window's pole-ward edge); exact geodesic distances decide.
+        c = geom.centroid
+        dlat = metres / 110_574.0 + 0.1
+        cos = math.cos(math.radians(min(89.0, abs(c.y) + dlat)))
+        dlon = min(180.0, metres / (111_320.0 * max(cos, 1e-3)) + 0.1)
+        west, south, east, north = geom.bounds
+        box = shapely.box(west - dlon, south - dlat, east + dlon, north + dlat)
+        near = np.flatnonzero(shapely.intersects(frame.geometry.values, box))
+        far = distance_matrix([geom], list(frame.geometry.values[near]))[0]
+        where = near[far <= metres]
+        far = far[far <= metres]
+    # The place itself is left out.
+    geoms = frame.geometry.values
+    other = ~shapely.equals(geoms[where], geom)
+    where, far = where[other], far[other]
+    order = np.argsort(far, kind="stable")
+    where, far = where[order], far[order]
+    rows = columns.iloc[where].reset_index(drop=True)
+    rows["distance_km"] = far / 1000.0
+    rows["distance_nmi"] = far / NMI
+    out = gpd.GeoDataFrame(rows[WITHIN_COLUMNS], geometry=geoms[where], crs=4326)
     out.attrs["schema_version"] = SCHEMA_VERSION
     return out
 
@@ -317,9 +350,9 @@ def distances(
     scale = to_metres(1, unit)
     a = [resolve(s) for s in sources]
     b = [resolve(t) for t in targets]
-    values = [[distance(x, y).metres / scale for y in b] for x in a]
+    values = distance_matrix(a, b) / scale
     frame = pd.DataFrame(
-        values,
+        values.tolist(),
         index=[_label(s) for s in sources],
         columns=[_label(t) for t in targets],
     )

@@ -1,0 +1,120 @@
+"""geodesy.NearestIndex and its edge solver against geodesy.distance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
+
+from claimsmap.errors import CoordinateError
+from claimsmap.geodesy import (
+    GEOD,
+    NearestIndex,
+    _nearest_along,
+    _nearest_on_segments,
+    distance,
+    distance_matrix,
+)
+
+
+@pytest.mark.parametrize(
+    ("edge_deg", "away_deg"),
+    [(0.01, 0.1), (0.05, 3.0), (1.0, 5.0), (20.0, 30.0), (40.0, 80.0), (0.0, 1.0)],
+)
+def test_the_along_track_solver_agrees_with_golden_section(edge_deg, away_deg):
+    rng = np.random.default_rng(int(edge_deg * 100 + away_deg))
+    k = 400
+    a = np.column_stack([rng.uniform(100, 135, k), rng.uniform(-60, 60, k)])
+    b = a + rng.normal(0, edge_deg, (k, 2))
+    p = a + rng.normal(0, away_deg, (k, 2))
+    b[:, 1], p[:, 1] = np.clip(b[:, 1], -85, 85), np.clip(p[:, 1], -85, 85)
+    golden, _ = _nearest_on_segments(p, a, b)
+    along, q = _nearest_along(p, a, b)
+    assert np.max(np.abs(along - golden)) < 1e-3
+    # The point it returns is that far from p.
+    assert np.allclose(GEOD.inv(p[:, 0], p[:, 1], q[:, 0], q[:, 1])[2], along)
+
+
+def _geometries():
+    ring = Polygon(
+        [(120, 20), (124, 20), (124, 24), (120, 24)],
+        [[(121, 21), (123, 21), (123, 23), (121, 23)]],
+    )
+    return [
+        ring,  # a polygon with a hole
+        LineString([(125, 20), (126, 25), (125.5, 30)]),
+        Point(118.0, 22.0),
+        MultiPoint([(119.0, 30.0), (121.0, 31.0)]),
+        Polygon([(100, 40), (135, 40), (135, 45), (100, 45)]),  # 35° long edges
+        box(124, 24, 125, 25),  # shares a corner with the first
+    ]
+
+
+def _points():
+    rng = np.random.default_rng(3)
+    random = np.column_stack([rng.uniform(110, 132, 150), rng.uniform(10, 42, 150)])
+    special = [
+        (122.0, 22.0),  # in the hole: not covered
+        (121.0, 22.0),  # on the hole's edge: covered
+        (118.0, 22.0),  # on the point
+        (117.0, 39.9),  # just south of the long edge
+        (124.5, 19.0),
+        (126.0, 23.0),
+    ]
+    return [*map(tuple, random), *special]
+
+
+def test_nearest_matches_distance_to_every_geometry():
+    geoms = _geometries()
+    index = NearestIndex(geoms)
+    for lon, lat in _points():
+        metres = np.array([distance((lon, lat), g).metres for g in geoms])
+        first = int(np.flatnonzero(metres <= metres.min() + 1e-3)[0])
+        i, d = index.nearest(lon, lat)
+        assert i == first, (lon, lat)
+        assert abs(d - metres[first]) < 1e-3, (lon, lat)
+
+
+def test_within_matches_distance_to_every_geometry():
+    geoms = _geometries()
+    index = NearestIndex(geoms)
+    for lon, lat in _points()[::5]:
+        metres = np.array([distance((lon, lat), g).metres for g in geoms])
+        for radius in (50_000.0, 400_000.0, 2_000_000.0):
+            where, far = index.within(lon, lat, radius)
+            assert where.tolist() == np.flatnonzero(metres <= radius).tolist()
+            assert np.allclose(far, metres[where], atol=1e-3)
+
+
+def test_a_tie_goes_to_the_first():
+    # (124, 24) is a corner of both the first polygon and the last box.
+    geoms = _geometries()
+    assert NearestIndex(geoms).nearest(124.0, 24.0) == (0, 0.0)
+    assert NearestIndex(geoms[::-1]).nearest(124.0, 24.0) == (0, 0.0)
+    # Two places sharing their nearest point, out at sea.
+    pair = [Point(118.0, 22.0), MultiPoint([(130.0, 30.0), (118.0, 22.0)])]
+    want = distance((118.5, 22.3), (118.0, 22.0)).metres
+    for order in (pair, pair[::-1]):
+        i, d = NearestIndex(order).nearest(118.5, 22.3)
+        assert i == 0 and abs(d - want) < 1e-3
+
+
+def test_an_empty_index_has_no_nearest():
+    index = NearestIndex([])
+    assert index.nearest(120.0, 20.0) is None
+    where, far = index.within(120.0, 20.0, 1000.0)
+    assert len(where) == len(far) == 0
+
+
+def test_a_bad_point_is_refused():
+    with pytest.raises(CoordinateError, match="latitude 95 is outside"):
+        NearestIndex(_geometries()).nearest(120.0, 95.0)
+
+
+def test_distance_matrix_is_distance_pair_by_pair():
+    geoms = _geometries()
+    places = [*geoms, Point(122.0, 22.0), Point(130.0, 10.0)]
+    matrix = distance_matrix(places, places)
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            assert abs(matrix[i, j] - distance(a, b).metres) < 1e-3, (i, j)
