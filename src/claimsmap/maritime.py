@@ -47,6 +47,7 @@ from claimsmap.geodesy import (
     _chord_gaps,
     _nearest_on_edges,
     _nearest_on_segments,
+    _polygons,
     _segments,
     area,
     as_geometry,
@@ -223,17 +224,18 @@ def sources(
     high = [r["geometry"] for r in rows] + [
         f["geometry"] for f in features if f["generates"]
     ]
-    reach = (
-        buffer(shapely.union_all(high), LIMITS_NMI["territorial-sea"], "nmi")
-        if high
-        else None
-    )
-    for f in features:
-        if f["status"] == "low-tide-elevation" and reach is not None:
-            within = reach.contains(f["geometry"])
+    low = [f for f in features if f["status"] == "low-tide-elevation"]
+    if high and low:
+        near = _within(
+            [f["geometry"] for f in low],
+            shapely.union_all(high),
+            LIMITS_NMI["territorial-sea"] * NMI,
+        )
+        for f, within in zip(low, near, strict=True):
             # Art. 13: inside the territorial sea of land, a base point.
             f["generates"] = list(ZONE_KINDS) if within else []
-            f["base_point_only"] = within
+            f["base_point_only"] = bool(within)
+    for f in features:
         # Only the party that holds an artificial island has its safety zone.
         f["safety_zone"] = (
             bool(f.pop("reclaimed"))
@@ -248,6 +250,25 @@ def sources(
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     frame.attrs.update(party=party, view=view)
     return frame
+
+
+def _within(
+    places: list[BaseGeometry], source: BaseGeometry, metres: float
+) -> np.ndarray:
+    """Which places (their representative points) are within ``metres`` of source.
+
+    Inside one of the source's areas, or at most ``metres`` from its edges
+    (geodesic; the exact form of "inside its territorial sea").
+    """
+    xy = shapely.get_coordinates([p.representative_point() for p in places])
+    areas = _polygons(source)
+    inside = (
+        shapely.contains_xy(shapely.union_all(areas), xy[:, 0], xy[:, 1])
+        if areas
+        else np.zeros(len(xy), dtype=bool)
+    )
+    away, _ = _nearest_on_edges(xy, _segments(source))
+    return np.asarray(inside | (away <= metres))
 
 
 def _row(
