@@ -19,6 +19,7 @@ import claimsmap as cm
 from claimsmap import maritime
 from claimsmap.geodesy import NMI, distances_to
 from claimsmap.maritime import entitlement, equidistance_gap, sources
+from tests.test_buffer import to_geometry
 
 G = Geodesic.WGS84
 
@@ -358,3 +359,17 @@ def test_south_china_sea_overlap_table():
         )
         assert row.area_km2 == pytest.approx(cm.area(expected, "km2"), rel=1e-6)
     assert table.area_km2.is_monotonic_decreasing
+
+
+def test_every_vertex_of_a_coastal_eez_limit_is_on_it():
+    """The PHL EEZ's 200-nmi envelope from northern Luzon's coast and every
+    feature it claims, as zones() builds it: each vertex within 1 mm of the
+    limit by claimsmap's distances, and a spread of them by GeographicLib."""
+    src = sources("PHL", region=(120.0, 17.5, 122.5, 19.0))
+    assert "land" in set(src["role"])
+    base = shapely.union_all(list(src.geometry[src["generates"].map(bool)]))
+    limit = maritime._envelope([base], maritime.LIMITS_NMI["eez"])
+    xy = shapely.get_coordinates(limit)
+    assert np.abs(distances_to(xy, base) - 200 * NMI).max() < 1e-3
+    for p in xy[:: max(1, len(xy) // 8)]:
+        assert abs(to_geometry(p, base) - 200 * NMI) < 1e-3
