@@ -196,6 +196,7 @@ def sources(
         ``enclosed-waters``, ``feature``), ``status`` under the view,
         ``generates`` (the zone kinds), ``safety_zone`` (an artificial island
         on a low-tide elevation or a submerged feature) and ``geometry``.
+        No rows, the same columns, when the party claims nothing on that day.
     """
     _check(party, None, view)
     rows: list[dict[str, Any]] = []
