@@ -169,6 +169,21 @@ def test_median_line_of_two_points_is_their_equidistance_line():
     assert cm.distance((mid["lon2"], mid["lat2"]), line).metres < 1.0
 
 
+@pytest.mark.xfail(
+    reason="each vertex is moved along the geodesic between its two nearest "
+    "points; between two points that is one geodesic for every vertex, so all "
+    "of them land on its midpoint (the same collapse leaves against= cutting "
+    "along straight extensions near the line's ends)",
+    strict=True,
+)
+def test_median_line_of_two_points_runs_along_their_bisector():
+    a, b = Point(120.0, 22.0), Point(121.5, 24.0)
+    line = cm.median_line(a, b, limit_nmi=100, spacing_km=5)
+    # Vertices 5 km apart along a line over 100 km long, not one point.
+    assert cm.length(line, "km") > 100
+    assert len(np.unique(np.round(shapely.get_coordinates(line), 9), axis=0)) > 20
+
+
 def test_median_line_between_two_coasts():
     west = LineString([(119.0, 22.0), (119.3, 23.0), (119.9, 24.0), (120.4, 25.0)])
     east = LineString([(121.0, 22.0), (121.1, 23.5), (121.8, 25.2)])
