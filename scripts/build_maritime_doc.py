@@ -154,9 +154,9 @@ def median_section() -> list[str]:
         "",
         "`cm.median_line(a, b)` finds the equidistance line between two sides "
         "on the ellipsoid: Voronoi cells of points sampled along both sides "
-        "give it roughly; each vertex is then moved along the geodesic between "
-        "its nearest points on the two sides until the two geodesic distances "
-        "agree.",
+        "give it roughly; each vertex is then moved across the line (along the "
+        "geodesic in which the difference of its distances to the two sides "
+        "changes fastest) until the two geodesic distances agree.",
         "",
         "### Taiwan Strait: equidistance against the ROC MND line",
         "",

@@ -725,9 +725,10 @@ def median_line(
     -----
     The line is found first as the boundary between the Voronoi cells of
     points sampled along the two sides, in an azimuthal equidistant
-    projection centred between them; each vertex is then moved along the
-    geodesic joining its nearest points on the two sides until the two
-    geodesic distances agree (bisection to 1 mm).
+    projection centred between them; each vertex is then moved across the
+    line, along the geodesic in which the difference of its distances to the
+    two sides changes fastest, until the two geodesic distances agree
+    (bisection to 1 mm).
     """
     ga, gb = _as_source(a), _as_source(b)
     if ga.intersects(gb):
@@ -824,9 +825,56 @@ class _Side:
 def _equidistant(points: np.ndarray, a: BaseGeometry, b: BaseGeometry) -> np.ndarray:
     """Move points onto the equidistance line of ``a`` and ``b`` (to 1 mm).
 
-    Each point moves along the geodesic from its nearest point on ``a`` to its
-    nearest point on ``b``; on that geodesic the difference of the two
-    distances changes sign. Chord distances narrow the bracket to a few
+    Each point moves along the geodesic through it in the direction in which
+    the difference of its distances to ``a`` and ``b`` changes fastest (away
+    from its nearest point on one, towards its nearest point on the other),
+    so that neighbouring points stay neighbours on the line. The first guess
+    of the crossing comes from that rate of change; exact geodesic distances,
+    over the edges that can be nearest within a bracket around it, bisect it
+    to a millimetre. A point whose bracket does not hold the crossing moves
+    as :func:`_across` moves it.
+    """
+    sa, sb = _Side(_segments(a)), _Side(_segments(b))
+    da, qa = _nearest_on_edges(points, sa.segs)
+    db, qb = _nearest_on_edges(points, sb.segs)
+    # Unit vectors (east, north) at each point, away from qa and from qb.
+    away = []
+    for q in (qa, qb):
+        _, back, _ = GEOD.inv(q[:, 0], q[:, 1], points[:, 0], points[:, 1])
+        angle = np.radians(np.asarray(back) + 180.0)
+        away.append(np.column_stack([np.sin(angle), np.cos(angle)]))
+    grad = away[0] - away[1]  # of da - db, per metre
+    rate = np.hypot(grad[:, 0], grad[:, 1])
+    heading = np.degrees(np.arctan2(grad[:, 0], grad[:, 1]))
+    guess = -(da - db) / np.maximum(rate, 1e-9)
+    reach = 2000.0 + 0.5 * np.abs(guess)
+    lo, hi = guess - reach, guess + reach
+
+    def at(t: np.ndarray) -> np.ndarray:
+        lon, lat, _ = GEOD.fwd(points[:, 0], points[:, 1], heading, t)
+        return np.column_stack([lon, lat])
+
+    for side in (sa, sb):
+        side.fix_candidates(at(guess), reach)
+    ok = (rate > 1e-3) & (sa.exact(at(lo)) <= sb.exact(at(lo)))
+    ok &= sa.exact(at(hi)) >= sb.exact(at(hi))
+    steps = max(1, math.ceil(math.log2(max(float(np.max(hi - lo)), 1.0) / 1e-3)))
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        nearer_a = sa.exact(at(mid)) < sb.exact(at(mid))
+        lo, hi = np.where(nearer_a, mid, lo), np.where(nearer_a, hi, mid)
+    out = at((lo + hi) / 2)
+    if not ok.all():
+        out[~ok] = _across(points[~ok], a, b)
+    return out
+
+
+def _across(points: np.ndarray, a: BaseGeometry, b: BaseGeometry) -> np.ndarray:
+    """Move points onto the equidistance line between their nearest points.
+
+    Along the geodesic from each point's nearest point on ``a`` to its
+    nearest point on ``b`` the difference of the two distances changes
+    sign. Chord distances narrow the bracket to a few
     kilometres; exact geodesic distances, over the edges that can be nearest
     within that bracket, bisect it to a millimetre.
     """
