@@ -16,7 +16,8 @@ from geographiclib.polygonarea import PolygonArea
 from shapely import LineString, Point
 
 import claimsmap as cm
-from claimsmap.geodesy import NMI
+from claimsmap import maritime
+from claimsmap.geodesy import NMI, distances_to
 from claimsmap.maritime import entitlement, equidistance_gap, sources
 
 from .geodesic_reference import to_geometry
@@ -122,11 +123,37 @@ def test_senkaku_territorial_seas_of_japan_and_china_coincide():
 
 
 def test_zones_follow_the_date():
-    """Before 2012, Scarborough Shoal was held by the Philippines: no PRC safety zone."""
+    """A safety zone only from the day the PRC held an artificial island.
+
+    The PRC has held Subi Reef (a low-tide elevation it built on) since 1988
+    and Mischief Reef since 1995; before 1988 it held none.
+    """
     before = sources("PHL", view="award", at="2011-01-01", land=False)
     # Claimed all along; then the row of Philippine control is the one in force.
     assert "scs-scarborough-shoal-phl-1978" in set(before["id"])
-    assert len(cm.zones("CHN", "eez", at="1970-01-01", land=False)) == 1
+
+    def safety(at):
+        table = cm.zones("CHN", view="award", at=at, land=False).set_index("zone")
+        assert {"territorial-sea", "contiguous-zone", "eez"} <= set(table.index)
+        return (
+            set(table.loc["safety-zone", "sources"])
+            if "safety-zone" in table.index
+            else set()
+        )
+
+    assert safety("1970-01-01") == set()
+    in_1990 = safety("1990-01-01")
+    assert "scs-subi-reef" in in_1990 and "scs-mischief-reef" not in in_1990
+    assert {"scs-subi-reef", "scs-mischief-reef"} <= safety(None)
+
+
+def test_no_sources_no_zones():
+    """Before a party claims anything there is nothing to measure from: no rows."""
+    empty = cm.zones("MYS", "eez", at="1970-01-01", land=False)
+    assert empty.empty and empty.crs == "EPSG:4326"
+    assert list(empty.columns) == list(cm.zones("MYS", "eez", land=False).columns)
+    src = sources("MYS", at="1970-01-01", land=False)
+    assert src.empty and "generates" in src.columns and src.crs == "EPSG:4326"
 
 
 def test_median_line_of_two_points_is_their_equidistance_line():
@@ -141,6 +168,15 @@ def test_median_line_of_two_points_is_their_equidistance_line():
     path = G.InverseLine(a.y, a.x, b.y, b.x)
     mid = path.Position(path.s13 / 2)
     assert cm.distance((mid["lon2"], mid["lat2"]), line).metres < 1.0
+
+
+def test_median_line_of_two_points_runs_along_their_bisector():
+    """Each vertex moves across the line, not onto the midpoint of a and b."""
+    a, b = Point(120.0, 22.0), Point(121.5, 24.0)
+    line = cm.median_line(a, b, limit_nmi=100, spacing_km=5)
+    # Vertices 5 km apart along a line over 100 km long, not one point.
+    assert cm.length(line, "km") > 100
+    assert len(np.unique(np.round(shapely.get_coordinates(line), 9), axis=0)) > 20
 
 
 def test_median_line_between_two_coasts():
@@ -163,6 +199,43 @@ def test_median_line_between_two_coasts():
         cm.median_line(Point(100, 0), Point(140, 0), limit_nmi=100)
 
 
+def _own_sources(party, other):
+    """What ``party`` claims and ``other`` does not, as one geometry."""
+    mine, theirs = sources(party, land=False), sources(other, land=False)
+    only = mine[mine["generates"].map(bool) & ~mine["id"].isin(set(theirs["id"]))]
+    return shapely.union_all(list(only.geometry))
+
+
+@pytest.mark.parametrize(
+    ("party", "kind", "other"),
+    [("MYS", "contiguous-zone", "PHL"), ("PHL", "territorial-sea", "VNM")],
+)
+def test_against_keeps_the_partys_side_of_the_median_line(party, kind, other):
+    """Swallow Reef (MYS) against the Philippines' own Spratly features: the line
+    crosses Malaysia's contiguous zone; the Philippine territorial sea against
+    Vietnam keeps or drops whole circles."""
+    whole = cm.zones(party, kind, land=False).geometry.iloc[0]
+    cut = cm.zones(party, kind, land=False, against=other).geometry.iloc[0]
+    assert cm.area(shapely.difference(cut, whole)) < 1e3  # m²: nothing added
+    mine, theirs = _own_sources(party, other), _own_sources(other, party)
+    # Every vertex the cut made (on the median line, or where it meets the
+    # original limit) is as far from one party's sources as from the other's.
+    kept = {tuple(c) for c in shapely.get_coordinates(whole)}
+    made = np.array([c for c in shapely.get_coordinates(cut) if tuple(c) not in kept])
+    if len(made):
+        gap = distances_to(made, mine) - distances_to(made, theirs)
+        assert np.abs(gap).max() < 1.0
+    # Water kept is nearer the party, water dropped nearer the other.
+    x0, y0, x1, y1 = whole.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 60), np.linspace(y0, y1, 60))
+    xy = np.column_stack([gx.ravel(), gy.ravel()])
+    xy = xy[shapely.contains_xy(whole, xy[:, 0], xy[:, 1])]
+    inside = shapely.contains_xy(cut, xy[:, 0], xy[:, 1])
+    gap = distances_to(xy, mine) - distances_to(xy, theirs)
+    assert inside.any() and (~inside).any()
+    assert gap[inside].max() < 1.0 and gap[~inside].min() > -1.0
+
+
 def test_against_cuts_at_the_median_line():
     whole = cm.zones("PHL", "territorial-sea", land=False)
     cut = cm.zones("PHL", "territorial-sea", land=False, against="VNM")
@@ -171,13 +244,30 @@ def test_against_cuts_at_the_median_line():
         cm.zones("CHN", "territorial-sea", land=False, against="CHN")
 
 
-def test_bad_zone_requests():
-    with pytest.raises(cm.ClaimsmapError, match="party 'XYZ'"):
-        cm.zones("XYZ")
-    with pytest.raises(cm.ClaimsmapError, match="zone kind 'eez2'"):
-        cm.zones("PHL", "eez2")
-    with pytest.raises(cm.ClaimsmapError, match="view 'mine'"):
-        cm.zones("PHL", view="mine")
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (("XYZ",), {}, "party 'XYZ'"),
+        (("PHL", "eez2"), {}, "zone kind 'eez2'"),
+        (("PHL",), {"view": "mine"}, "view 'mine'"),
+        (("JPN", "territorial-sea"), {"against": "XXX"}, "against='XXX' is not a"),
+        (("JPN",), {"against": "JPN"}, "claim the same sources"),
+        (("JPN",), {"at": "the 1970s"}, "at='the 1970s' is not a date"),
+        (("PHL",), {"region": (99, -3, 125)}, r"region=\(99, -3, 125\): give four"),
+        (("PHL",), {"region": (125, -3, 99, 26)}, "west < east"),
+        (("PHL",), {"region": (99, -3, 125, 95)}, "latitude 95"),
+        (("PHL",), {"land": "no"}, "land='no'"),
+    ],
+)
+def test_bad_zone_requests_fail_before_any_work(monkeypatch, args, kwargs, match):
+    """Every argument is checked before the sources are gathered or buffered."""
+
+    def no_work(*a, **k):
+        raise AssertionError("zones started work on a request it should refuse")
+
+    monkeypatch.setattr(maritime, "sources", no_work)
+    with pytest.raises(cm.ClaimsmapError, match=match):
+        cm.zones(*args, cache=False, **kwargs)
 
 
 def test_overlap_area_matches_geographiclib():
@@ -258,6 +348,8 @@ def test_cli_zones_and_overlaps():
     )
     proc = run("zones", "XYZ")
     assert proc.returncode == 2 and "party 'XYZ' is not known" in proc.stderr
+    proc = run("zones", "JPN", "--kind", "territorial-sea", "--against", "XXX")
+    assert proc.returncode == 2 and "against='XXX' is not a known party" in proc.stderr
 
 
 def test_south_china_sea_overlap_table():
@@ -283,3 +375,17 @@ def test_south_china_sea_overlap_table():
         )
         assert row.area_km2 == pytest.approx(cm.area(expected, "km2"), rel=1e-6)
     assert table.area_km2.is_monotonic_decreasing
+
+
+def test_every_vertex_of_a_coastal_eez_limit_is_on_it():
+    """The PHL EEZ's 200-nmi envelope from northern Luzon's coast and every
+    feature it claims, as zones() builds it: each vertex within 1 mm of the
+    limit by claimsmap's distances, and a spread of them by GeographicLib."""
+    src = sources("PHL", region=(120.0, 17.5, 122.5, 19.0))
+    assert "land" in set(src["role"])
+    base = shapely.union_all(list(src.geometry[src["generates"].map(bool)]))
+    limit = maritime._envelope([base], maritime.LIMITS_NMI["eez"])
+    xy = shapely.get_coordinates(limit)
+    assert np.abs(distances_to(xy, base) - 200 * NMI).max() < 1e-3
+    for p in xy[:: max(1, len(xy) // 8)]:
+        assert abs(to_geometry(p, base) - 200 * NMI) < 1e-3

@@ -247,6 +247,7 @@ def _cmd_zones(args: argparse.Namespace) -> None:
         at=args.at,
         land=not args.no_land,
         against=args.against.upper() if args.against else None,
+        cache=not args.no_cache,
     )
     columns = ["id", "party", "zone", "view", "limit_nmi", "area_km2", "sources"]
     _write_table(
@@ -258,6 +259,22 @@ def _cmd_zones(args: argparse.Namespace) -> None:
             f"(to {r['limit_nmi']:g} nmi, {r['view']}; {len(r['sources'])} sources)"
         ),
     )
+
+
+def _cmd_cache(args: argparse.Namespace) -> None:
+    from claimsmap import _cache
+
+    folder = _cache.cache_dir()
+    if args.action == "clear":
+        files, size = _cache.clear()
+        print(f"removed {files} file(s), {size:,} bytes, from {folder}")
+        return
+    kept = _cache.entries()
+    size = sum(p.stat().st_size for p in kept)
+    if args.format == "json":
+        _print_json({"folder": str(folder), "entries": len(kept), "bytes": size})
+    else:
+        print(f"{folder}: {len(kept)} entries, {size:,} bytes")
 
 
 def _cmd_overlaps(args: argparse.Namespace) -> None:
@@ -759,9 +776,31 @@ def _parser() -> argparse.ArgumentParser:
         "--against", metavar="PARTY", help="cut at the median line with PARTY"
     )
     p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="compute afresh: neither read nor keep zones in the cache",
+    )
+    p.add_argument(
         "--format", choices=["text", "json", "csv", "geojson"], default="text"
     )
     p.set_defaults(func=_cmd_zones)
+
+    p = sub.add_parser(
+        "cache",
+        help="show or empty the folder of kept results (zones)",
+        description="Zones take seconds to build and are kept in a cache folder: "
+        "$CLAIMSMAP_CACHE_DIR, else the user cache folder. 'info' shows the folder, "
+        "its entries and their size; 'clear' removes them.",
+    )
+    p.add_argument(
+        "action",
+        choices=["info", "clear"],
+        nargs="?",
+        default="info",
+        help="info (default): the folder, its entries and bytes; clear: remove them",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_cache)
 
     p = sub.add_parser(
         "overlaps",

@@ -56,6 +56,8 @@ NMI = 1852.0
 Unit = Literal["m", "km", "nmi"]
 _UNIT_METRES: dict[str, float] = {"m": 1.0, "km": 1000.0, "nmi": NMI, "nm": NMI}
 _EARTH_RADIUS = 6_371_008.8
+# Newton steps to the foot of a perpendicular on a geodesic: 4 to 6 suffice.
+_FOOT_STEPS = 40
 
 
 def to_metres(value: float, unit: str) -> float:
@@ -247,53 +249,47 @@ def _nearest_on_segments(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest points to ``p[i]`` on the geodesic segments ``a[i]``-``b[i]``.
 
-    All arrays are (k, 2) lon/lat. Each segment is sampled, then the best
-    bracket is narrowed by golden-section search to a millimetre along the
-    segment, for all k at once. Returns metres (k,) and points (k, 2).
+    All arrays are (k, 2) lon/lat. Returns metres (k,) and points (k, 2).
+
+    Notes
+    -----
+    From a point ``x`` of the geodesic, the foot of the perpendicular from
+    ``p`` lies ``R atan(tan(d / R) cos A)`` further on, on a sphere of radius
+    ``R`` (``d`` the distance from ``x`` to ``p``, ``A`` the angle between
+    the geodesic and the direction to ``p`` at ``x``). Taken on the
+    ellipsoid, with ``d`` and ``A`` from the exact inverse problem, the step
+    is a Newton step: each one leaves the error a few hundred times smaller
+    (Baselga and Martínez-Llario, 2018). Steps stop when every foot moves
+    less than 10 µm, kept within the segment; the segment's ends compete.
     """
     az, _, seg = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     az, seg = np.atleast_1d(az), np.atleast_1d(seg)
-
-    def at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        def rows(v: np.ndarray) -> np.ndarray:
-            return np.broadcast_to(
-                v.reshape(-1, *([1] * (x.ndim - 1))), x.shape
-            ).ravel()
-
-        lon, lat, _ = GEOD.fwd(rows(a[:, 0]), rows(a[:, 1]), rows(az), x.ravel())
-        dist = GEOD.inv(rows(p[:, 0]), rows(p[:, 1]), lon, lat)[2]
-        return (
-            np.reshape(dist, x.shape),
-            np.reshape(lon, x.shape),
-            np.reshape(lat, x.shape),
-        )
-
-    n = 16
-    s = seg[:, None] * np.linspace(0.0, 1.0, n + 1)[None, :]
-    dist, _, _ = at(s)
-    i = np.argmin(dist, axis=1)
-    rows = np.arange(len(seg))
-    lo = s[rows, np.maximum(i - 1, 0)]
-    hi = s[rows, np.minimum(i + 1, n)]
-    ratio = (math.sqrt(5) - 1) / 2
-    x1, x2 = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-    f1, f2 = at(x1)[0], at(x2)[0]
-    width = float(np.max(hi - lo, initial=0.0))
-    steps = max(0, math.ceil(math.log(max(width, 1e-3) / 1e-3) / -math.log(ratio)))
-    for _ in range(steps):
-        # Keep the better inner point; one new evaluation per step.
-        left = f1 <= f2
-        hi = np.where(left, x2, hi)
-        lo = np.where(left, lo, x1)
-        new = np.where(left, hi - ratio * (hi - lo), lo + ratio * (hi - lo))
-        f_new = at(new)[0]
-        x1, x2 = np.where(left, new, x2), np.where(left, x1, new)
-        f1, f2 = np.where(left, f_new, f2), np.where(left, f1, f_new)
-    # The search's end points, and the segment's own ends, compete.
-    trial = np.column_stack([lo, (lo + hi) / 2, hi, np.zeros_like(seg), seg])
-    d, lon, lat = at(trial)
+    s = seg / 2
+    todo = np.arange(len(seg))
+    for _ in range(_FOOT_STEPS):
+        if not len(todo):
+            break
+        lon, lat, back = GEOD.fwd(a[todo, 0], a[todo, 1], az[todo], s[todo])
+        towards, _, d = GEOD.inv(lon, lat, p[todo, 0], p[todo, 1])
+        angle = np.radians(np.asarray(towards) - np.asarray(back) - 180.0)
+        sigma = np.asarray(d) / _EARTH_RADIUS
+        step = _EARTH_RADIUS * np.arctan2(np.sin(sigma) * np.cos(angle), np.cos(sigma))
+        new = np.clip(s[todo] + step, 0.0, seg[todo])
+        moved = np.abs(new - s[todo])
+        s[todo] = new
+        todo = todo[moved > 1e-5]
+    trial = np.column_stack([s, np.zeros_like(seg), seg])
+    k = len(seg)
+    lon, lat, _ = GEOD.fwd(
+        np.repeat(a[:, 0], 3), np.repeat(a[:, 1], 3), np.repeat(az, 3), trial.ravel()
+    )
+    d = np.reshape(
+        GEOD.inv(np.repeat(p[:, 0], 3), np.repeat(p[:, 1], 3), lon, lat)[2], (k, 3)
+    )
     best = np.argmin(d, axis=1)
-    points = np.column_stack([lon[rows, best], lat[rows, best]])
+    rows = np.arange(k)
+    flat = rows * 3 + best
+    points = np.column_stack([np.asarray(lon)[flat], np.asarray(lat)[flat]])
     return d[rows, best], points
 
 
@@ -496,27 +492,190 @@ def _chord_gaps(
         yield start, gap, gap * 0.99, upper
 
 
+def _ecef(lonlat: np.ndarray) -> np.ndarray:
+    """Points on the WGS84 ellipsoid as Earth-centred x, y, z in metres."""
+    lon, lat = np.radians(lonlat[..., 0]), np.radians(lonlat[..., 1])
+    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
+    n = GEOD.a / np.sqrt(1.0 - GEOD.es * sin_lat**2)
+    return np.stack(
+        [
+            n * cos_lat * np.cos(lon),
+            n * cos_lat * np.sin(lon),
+            n * (1 - GEOD.es) * sin_lat,
+        ],
+        axis=-1,
+    )
+
+
+# The largest curvature of a curve on the ellipsoid that bends only with it
+# (a geodesic): 1 / (b**2 / a), the meridian's at the equator.
+_RHO_MIN = GEOD.b**2 / GEOD.a
+_BLOCK = 4
+_GROUP = 16
+# Newton steps at an inner corner of a buffer are at most this long (m).
+_CORNER_REACH = 12_000.0
+
+
+class _Edges:
+    """The edges of a source, ready to screen which can be nearest to a point.
+
+    A geodesic is never shorter than the straight line through the Earth, and
+    a geodesic edge strays from its chord by at most its sag ``L**2 / (8
+    rho)`` (``rho`` the ellipsoid's smallest radius of curvature). So the
+    3-D distance to an edge's chord, less its sag, is a lower bound of the
+    geodesic distance to the edge; the distance to any point of an edge is an
+    upper bound of the distance to the nearest edge. Edges whose lower bound
+    exceeds a point's upper bound cannot be nearest and are not solved.
+    Consecutive edges are grouped in blocks of :data:`_BLOCK` inside a sphere,
+    so most of them are ruled out a block at a time.
+    """
+
+    def __init__(self, segs: np.ndarray) -> None:
+        self.segs = segs
+        m = len(segs)
+        self.a3, self.b3 = _ecef(segs[:, 0]), _ecef(segs[:, 1])
+        self.d3 = self.b3 - self.a3
+        self.len2 = np.einsum("ij,ij->i", self.d3, self.d3)
+        az, _, length = GEOD.inv(
+            segs[:, 0, 0], segs[:, 0, 1], segs[:, 1, 0], segs[:, 1, 1]
+        )
+        self.az, self.length = np.atleast_1d(az), np.atleast_1d(length)
+        self.sag = self.length**2 / (8 * _RHO_MIN) * 1.001 + 1e-6
+        # Blocks of edges that follow each other along a line or ring.
+        pad = -m % _BLOCK
+        idx = np.concatenate([np.arange(m), np.full(pad, max(m - 1, 0))])
+        self.blocks = idx.reshape(-1, _BLOCK)
+        ends = np.concatenate([self.a3[self.blocks], self.b3[self.blocks]], axis=1)
+        self.centre = ends.mean(axis=1)
+        self.radius = (
+            np.linalg.norm(ends - self.centre[:, None, :], axis=2).max(axis=1)
+            + self.sag[self.blocks].max(axis=1)
+            + 1e-3
+        )
+
+    def _gaps(
+        self, p3: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """3-D distances from points ``p3[i]`` to chords ``j``, and where along."""
+        rel = p3[i] - self.a3[j]
+        t = np.clip(
+            np.einsum("ij,ij->i", rel, self.d3[j])
+            / np.where(self.len2[j] == 0, 1, self.len2[j]),
+            0,
+            1,
+        )
+        return np.linalg.norm(rel - t[:, None] * self.d3[j], axis=1), t
+
+    def _upper(self, points: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Geodesic distances from points to a point of their edge ``j`` (m)."""
+        lon, lat, _ = GEOD.fwd(
+            self.segs[j, 0, 0], self.segs[j, 0, 1], self.az[j], t * self.length[j]
+        )
+        return np.atleast_1d(GEOD.inv(points[:, 0], points[:, 1], lon, lat)[2])
+
+    def _far(self, q3: np.ndarray) -> np.ndarray:
+        """3-D distances (len(q3), blocks) from points to the blocks' centres."""
+        return np.sqrt(
+            sum((q3[:, None, c] - self.centre[None, :, c]) ** 2 for c in range(3))
+        )
+
+    def candidates(
+        self, points: np.ndarray, slack: np.ndarray | float = 0.0, *, chunk: int = 4096
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (point i, edge j) such that edge j can be the nearest to point i.
+
+        With ``slack`` (metres, per point or one for all), the pairs cover
+        every point within ``slack`` of point i as well. Sorted by i, then j.
+        """
+        total = len(points)
+        slack = np.broadcast_to(np.asarray(slack, dtype=float), (total,))
+        # Points that follow each other (along a ring) are screened together,
+        # _GROUP at a time; the (groups x blocks) distances are kept to a few
+        # million numbers.
+        chunk = max(_GROUP, min(chunk, 1_000_000 * _GROUP // max(len(self.centre), 1)))
+        rows, cols = [np.empty(0, dtype=np.intp)], [np.empty(0, dtype=np.intp)]
+        for start in range(0, total, chunk):
+            idx = np.arange(start, min(start + chunk, total))
+            block, n = points[idx], len(idx)
+            p3 = _ecef(block)
+            members = np.concatenate(
+                [np.arange(n), np.full(-n % _GROUP, n - 1)]
+            ).reshape(-1, _GROUP)
+            centre = p3[members].mean(axis=1)
+            spread = np.linalg.norm(p3[members] - centre[:, None, :], axis=2).max(
+                axis=1
+            )
+            far = self._far(centre)
+            # A first upper bound for each point: the nearest edge of the block
+            # nearest its group's centre.
+            near = np.argmin(far, axis=1)[np.arange(n) // _GROUP]
+            i = np.repeat(np.arange(n), _BLOCK)
+            j = self.blocks[near].ravel()
+            gap, t = self._gaps(p3, i, j)
+            pick = np.arange(n) * _BLOCK + np.argmin(gap.reshape(n, _BLOCK), axis=1)
+            upper = self._upper(block, j[pick], t[pick])
+            reach = upper + 2 * slack[idx]
+            # The blocks that may hold the nearest edge of a point of a group,
+            # then of each point (1 m for rounding).
+            low = far - spread[:, None] - self.radius[None, :] - 1.0
+            g, k = np.nonzero(low <= reach[members].max(axis=1)[:, None])
+            i, k = members[g].ravel(), np.repeat(k, _GROUP)
+            low = np.linalg.norm(p3[i] - self.centre[k], axis=1) - self.radius[k] - 1.0
+            i, k = i[low <= reach[i]], k[low <= reach[i]]
+            i = np.repeat(i, _BLOCK)
+            j = self.blocks[k].ravel()
+            gap, t = self._gaps(p3, i, j)
+            # A second, tighter upper bound from the nearest chord found.
+            by = np.lexsort((gap, i))
+            first = by[np.r_[True, i[by][1:] != i[by][:-1]]]
+            own = i[first]
+            upper[own] = np.minimum(
+                upper[own], self._upper(block[own], j[first], t[first])
+            )
+            keep = gap - self.sag[j] <= (upper + 2 * slack[idx])[i]
+            rows.append(idx[i[keep]])
+            cols.append(j[keep])
+        pairs = np.unique(
+            np.column_stack([np.concatenate(rows), np.concatenate(cols)]), axis=0
+        )
+        return pairs[:, 0], pairs[:, 1]
+
+    def exact(
+        self, points: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Geodesic distance (m) and nearest point from each point over its pairs."""
+        found, q = _nearest_on_segments(points[i], self.segs[j, 0], self.segs[j, 1])
+        best = np.full(len(points), np.inf)
+        np.minimum.at(best, i, found)
+        winner = found == best[i]
+        nearest = np.full((len(points), 2), np.nan)
+        nearest[i[winner]] = q[winner]
+        return best, nearest
+
+    def nearest(
+        self, points: np.ndarray, *, chunk: int = 1024
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Geodesic distance (m) and nearest point on the edges, for each point."""
+        metres = np.empty(len(points))
+        nearest = np.empty((len(points), 2))
+        for start in range(0, len(points), chunk):
+            block = points[start : start + chunk]
+            i, j = self.candidates(block, chunk=chunk)
+            got = self.exact(block, i, j)
+            metres[start : start + chunk], nearest[start : start + chunk] = got
+        return metres, nearest
+
+
 def _nearest_on_edges(
     points: np.ndarray, segs: np.ndarray, *, chunk: int = 1024
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact geodesic distance from each point to the nearest of the edges.
 
-    Candidate edges are screened with chord distances (:func:`_chord_gaps`);
+    Candidate edges are screened with chord distances (:class:`_Edges`);
     the survivors are solved on the ellipsoid. Returns metres (n,) and the
     nearest points (n, 2).
     """
-    metres = np.empty(len(points))
-    nearest = np.empty((len(points), 2))
-    for start, _, lower, upper in _chord_gaps(points, segs, chunk=chunk):
-        block = points[start : start + chunk]
-        i, j = np.nonzero(lower <= upper[:, None])
-        found, q = _nearest_on_segments(block[i], segs[j, 0], segs[j, 1])
-        best = np.full(len(block), np.inf)
-        np.minimum.at(best, i, found)
-        winner = found == best[i]
-        metres[start + i[winner]] = found[winner]
-        nearest[start + i[winner]] = q[winner]
-    return metres, nearest
+    return _Edges(segs).nearest(points, chunk=chunk)
 
 
 def distances_to(points: Any, geometry: Any) -> np.ndarray:
@@ -989,7 +1148,7 @@ def _drop_slivers(geom: BaseGeometry, min_area: float) -> BaseGeometry:
 
 
 def _to_corners(
-    moved: np.ndarray, idx: np.ndarray, segs: np.ndarray, metres: float
+    moved: np.ndarray, idx: np.ndarray, edges: _Edges, metres: float
 ) -> None:
     """Move points near an inner corner of the limit onto it, in place.
 
@@ -998,20 +1157,35 @@ def _to_corners(
     are found, and Newton's method on the two geodesic distances (their
     gradients are the unit vectors away from the nearest points) finds the
     corner to 0.1 mm. A point that does not converge is left where it is.
+    Newton steps longer than 10 km are refused, so only the edges within
+    10 km of the nearest can take part (:meth:`_Edges.candidates`).
     """
-    for k in idx:
-        p = moved[k].copy()
-        d, q = _nearest_on_segments(
-            np.repeat(p[None, :], len(segs), axis=0), segs[:, 0], segs[:, 1]
+    if not len(idx):
+        return
+    points = moved[idx]
+    i, j = edges.candidates(points, _CORNER_REACH)
+    d, q = _nearest_on_segments(points[i], edges.segs[j, 0], edges.segs[j, 1])
+    ends = np.searchsorted(i, np.arange(len(idx) + 1))
+    segs = edges.segs
+    for n, k in enumerate(idx):
+        own = slice(ends[n], ends[n + 1])
+        order = np.argsort(d[own])
+        cand, near = j[own][order], q[own][order]
+        apart = np.atleast_1d(
+            GEOD.inv(
+                near[1:, 0],
+                near[1:, 1],
+                np.full(len(near) - 1, near[0, 0]),
+                np.full(len(near) - 1, near[0, 1]),
+            )[2]
         )
-        order = np.argsort(d)
-        first = order[0]
-        others = [j for j in order[1:] if _metres(q[j], q[first]) > 1.0]
-        if not others:
+        others = np.nonzero(apart > 1.0)[0]
+        if not len(others):
             continue
-        pair = np.array([first, others[0]])
+        pair = np.array([cand[0], cand[1 + others[0]]])
+        p = moved[k].copy()
         for _ in range(20):
-            dist, near = _nearest_on_segments(
+            dist, foot = _nearest_on_segments(
                 np.repeat(p[None, :], 2, axis=0), segs[pair, 0], segs[pair, 1]
             )
             if np.all(np.abs(dist - metres) <= 1e-4):
@@ -1019,7 +1193,7 @@ def _to_corners(
                 break
             # Azimuths at p pointing away from each nearest point.
             _, back, _ = GEOD.inv(
-                near[:, 0], near[:, 1], np.full(2, p[0]), np.full(2, p[1])
+                foot[:, 0], foot[:, 1], np.full(2, p[0]), np.full(2, p[1])
             )
             away = np.radians(np.asarray(back) + 180.0)
             jac = np.column_stack(
@@ -1036,12 +1210,18 @@ def _to_corners(
             p = np.array([lon, lat])
 
 
-def _metres(a: np.ndarray, b: np.ndarray) -> float:
-    return float(GEOD.inv(a[0], a[1], b[0], b[1])[2])
+def _restrict(
+    i: np.ndarray, j: np.ndarray, n: int, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j) of the points ``idx`` (of n), renumbered 0..len(idx)."""
+    pos = np.full(n, -1)
+    pos[idx] = np.arange(len(idx))
+    keep = pos[i] >= 0
+    return pos[i[keep]], j[keep]
 
 
 def _onto_limit(
-    coords: np.ndarray, segs: np.ndarray, metres: float, tolerance_m: float
+    coords: np.ndarray, edges: _Edges, metres: float, tolerance_m: float
 ) -> np.ndarray:
     """Move points (unwrapped lon/lat) to exactly ``metres`` from the edges.
 
@@ -1057,7 +1237,7 @@ def _onto_limit(
     """
     wrapped = coords.copy()
     wrapped[:, 0] = _unwrap(coords[:, 0], 0.0)
-    away, near = _nearest_on_edges(wrapped, segs)
+    away, near = edges.nearest(wrapped)
     az, _, _ = GEOD.inv(near[:, 0], near[:, 1], wrapped[:, 0], wrapped[:, 1])
     az = np.atleast_1d(az)
 
@@ -1068,7 +1248,7 @@ def _onto_limit(
     every = np.arange(len(coords))
     moved = wrapped.copy()
     first = along(every, np.full(len(coords), metres))
-    r, _ = _nearest_on_edges(first, segs)
+    r, _ = edges.nearest(first)
     exact = np.abs(r - metres) <= 1e-4
     moved[exact] = first[exact]
     todo = every[~exact]
@@ -1076,32 +1256,39 @@ def _onto_limit(
         step = max(4.0 * tolerance_m, 1.0)
         lo = np.minimum(away[todo], metres)  # the distance there is <= metres
         hi = lo + step
+        # Every point tried below lies on its geodesic within 6 steps of lo:
+        # the edges that can be nearest to any of them are found once.
+        i, j = edges.candidates(along(todo, lo + 3 * step), 3 * step)
+
+        def reach(sub: np.ndarray, t: np.ndarray) -> np.ndarray:
+            """Distance to the source at t along the geodesics of todo[sub]."""
+            si, sj = _restrict(i, j, len(todo), sub)
+            return edges.exact(along(todo[sub], t), si, sj)[0]
+
         open_ = np.ones(len(todo), dtype=bool)
         for _ in range(6):  # widen a little until the distance passes metres
             idx = np.nonzero(open_)[0]
-            far, _ = _nearest_on_edges(along(todo[idx], hi[idx]), segs)
-            reached = far >= metres
+            reached = reach(idx, hi[idx]) >= metres
             lo[idx[~reached]] = hi[idx[~reached]]
             hi[idx[~reached]] += step
             open_[idx[reached]] = False
             if not open_.any():
                 break
-        ok = ~open_
-        _to_corners(moved, todo[~ok], segs, metres)
-        todo, lo, hi = todo[ok], lo[ok], hi[ok]
-        while len(todo) and float(np.max(hi - lo)) > 1e-4:
+        ok = np.nonzero(~open_)[0]
+        _to_corners(moved, todo[open_], edges, metres)
+        lo, hi = lo[ok], hi[ok]
+        while len(ok) and float(np.max(hi - lo)) > 1e-4:
             mid = (lo + hi) / 2
-            r, _ = _nearest_on_edges(along(todo, mid), segs)
-            inside = r < metres
+            inside = reach(ok, mid) < metres
             lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
-        if len(todo):
-            moved[todo] = along(todo, (lo + hi) / 2)
+        if len(ok):
+            moved[todo[ok]] = along(todo[ok], (lo + hi) / 2)
     moved[:, 0] = coords[:, 0] + _unwrap(moved[:, 0] - wrapped[:, 0], 0.0)
     return moved
 
 
 def _moved_onto_limit(
-    geom: BaseGeometry, edges: np.ndarray, metres: float, tolerance_m: float
+    geom: BaseGeometry, edges: _Edges, metres: float, tolerance_m: float
 ) -> BaseGeometry:
     """Every vertex moved onto the limit; the rings rebuilt closed and valid."""
     polys = _polygons(geom)
@@ -1124,12 +1311,12 @@ def _moved_onto_limit(
     result = _drop_slivers(result, (tolerance_m / 1.1e5) ** 2)
     # Each part of a buffer holds part of its source; a fold cut off as a
     # part of its own holds none and goes.
-    seeds = shapely.points(edges[:, 0])
+    seeds = shapely.points(edges.segs[:, 0])
     parts = [p for p in _polygons(result) if shapely.intersects(p, seeds).any()]
     result = shapely.union_all(parts) if parts else result
     # A fold that make_valid closes off becomes a hole; a hole within the
     # distance of the source is no hole.
-    return _fill_false_holes(result, edges, metres)
+    return _fill_false_holes(result, edges.segs, metres)
 
 
 def _fill_false_holes(
@@ -1316,13 +1503,13 @@ def buffer(
     # Move every vertex onto the true limit. Moving can fold an edge across
     # another, and repairing the fold makes new vertices where edges cross;
     # those are moved in turn (one more pass is nearly always enough).
-    edges = _segments(source)
+    edges = _Edges(_segments(source))
     result = envelope
     for _ in range(4):
         result = _moved_onto_limit(result, edges, metres, tolerance_m)
         xy = shapely.get_coordinates(result)
         xy[:, 0] = _unwrap(xy[:, 0], 0.0)
-        if np.all(np.abs(_nearest_on_edges(xy, edges)[0] - metres) < 1e-3):
+        if np.all(np.abs(edges.nearest(xy)[0] - metres) < 1e-3):
             break
     result = _rewrap(result)
     polys = _polygons(result)

@@ -28,18 +28,23 @@ baselines to 12 nmi, the contiguous zone from 12 to 24 nmi and the EEZ from
 
 from __future__ import annotations
 
+import json
 import math
+import pickle
+from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any, Literal, get_args
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, cast, get_args
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from claimsmap.catalog import BASEMAP, as_of, catalog, load, present
+from claimsmap.catalog import BASEMAP, _as_date, as_of, catalog, load, present
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
     GEOD,
@@ -47,9 +52,11 @@ from claimsmap.geodesy import (
     _chord_gaps,
     _nearest_on_edges,
     _nearest_on_segments,
+    _polygons,
     _segments,
     area,
     buffer,
+    check_lonlat,
 )
 from claimsmap.places import resolve
 from claimsmap.schema import SEA_PARTIES
@@ -189,6 +196,7 @@ def sources(
         ``enclosed-waters``, ``feature``), ``status`` under the view,
         ``generates`` (the zone kinds), ``safety_zone`` (an artificial island
         on a low-tide elevation or a submerged feature) and ``geometry``.
+        No rows, the same columns, when the party claims nothing on that day.
     """
     _check(party, None, view)
     rows: list[dict[str, Any]] = []
@@ -223,17 +231,18 @@ def sources(
     high = [r["geometry"] for r in rows] + [
         f["geometry"] for f in features if f["generates"]
     ]
-    reach = (
-        buffer(shapely.union_all(high), LIMITS_NMI["territorial-sea"], "nmi")
-        if high
-        else None
-    )
-    for f in features:
-        if f["status"] == "low-tide-elevation" and reach is not None:
-            within = reach.contains(f["geometry"])
+    low = [f for f in features if f["status"] == "low-tide-elevation"]
+    if high and low:
+        near = _within(
+            [f["geometry"] for f in low],
+            shapely.union_all(high),
+            LIMITS_NMI["territorial-sea"] * NMI,
+        )
+        for f, within in zip(low, near, strict=True):
             # Art. 13: inside the territorial sea of land, a base point.
             f["generates"] = list(ZONE_KINDS) if within else []
-            f["base_point_only"] = within
+            f["base_point_only"] = bool(within)
+    for f in features:
         # Only the party that holds an artificial island has its safety zone.
         f["safety_zone"] = (
             bool(f.pop("reclaimed"))
@@ -245,9 +254,43 @@ def sources(
         r.setdefault("safety_zone", False)
         r.pop("reclaimed", None)
         r.pop("held", None)
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=None if rows else _SOURCE_COLUMNS),
+        geometry="geometry",
+        crs=4326,
+    )
     frame.attrs.update(party=party, view=view)
     return frame
+
+
+def _within(
+    places: list[BaseGeometry], source: BaseGeometry, metres: float
+) -> np.ndarray:
+    """Which places (their representative points) are within ``metres`` of source.
+
+    Inside one of the source's areas, or at most ``metres`` from its edges
+    (geodesic; the exact form of "inside its territorial sea").
+    """
+    xy = shapely.get_coordinates([p.representative_point() for p in places])
+    areas = _polygons(source)
+    inside = (
+        shapely.contains_xy(shapely.union_all(areas), xy[:, 0], xy[:, 1])
+        if areas
+        else np.zeros(len(xy), dtype=bool)
+    )
+    away, _ = _nearest_on_edges(xy, _segments(source))
+    return np.asarray(inside | (away <= metres))
+
+
+_SOURCE_COLUMNS = [
+    "id",
+    "name",
+    "role",
+    "status",
+    "generates",
+    "safety_zone",
+    "geometry",
+]
 
 
 def _row(
@@ -293,6 +336,99 @@ def _belts(src: gpd.GeoDataFrame, kinds: Iterable[str]) -> dict[str, BaseGeometr
     return out
 
 
+@dataclass(frozen=True)
+class _Request:
+    """The arguments of :func:`zones`, checked and normalised: its cache key."""
+
+    party: str
+    kind: str | None
+    view: str
+    at: str | None
+    land: bool
+    region: tuple[float, float, float, float] | None
+    against: str | None
+
+    def key(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sources(self, party: str) -> gpd.GeoDataFrame:
+        """The sources of ``party`` on the request's day, view, land and region."""
+        return sources(
+            party,
+            view=cast(View, self.view),
+            at=self.at,
+            land=self.land,
+            region=self.region,
+        )
+
+
+def _request(
+    party: Any,
+    kind: Any,
+    view: Any,
+    at: Any,
+    land: Any,
+    region: Any,
+    against: Any,
+) -> _Request:
+    """Check every argument of :func:`zones` before anything is computed."""
+    _check(party, kind, view)
+    if against is not None:
+        if against not in SEA_PARTIES:
+            raise ClaimsmapError(
+                f"against={against!r} is not a known party; use one of "
+                f"{', '.join(SEA_PARTIES)}"
+            )
+        if against == party:
+            raise ClaimsmapError(
+                f"against={against!r} is the party itself: {party} and {against} "
+                "claim the same sources; give another party to cut at the median "
+                "line with"
+            )
+    day = None if at is None else _as_date(at, "at").isoformat()
+    if not isinstance(land, bool | np.bool_):
+        raise ClaimsmapError(f"land={land!r}: give True or False")
+    box = None if region is None else _region(region)
+    return _Request(party, kind, view, day, bool(land), box, against)
+
+
+def _region(region: Any) -> tuple[float, float, float, float]:
+    """``(west, south, east, north)`` in degrees, checked."""
+    try:
+        west, south, east, north = (float(v) for v in region)
+    except (TypeError, ValueError):
+        raise ClaimsmapError(
+            f"region={region!r}: give four numbers (west, south, east, north) in "
+            "degrees"
+        ) from None
+    check_lonlat(west, south, what="region corner (west, south)")
+    check_lonlat(east, north, what="region corner (east, north)")
+    if not (west < east and south < north):
+        raise ClaimsmapError(
+            f"region={region!r}: give (west, south, east, north) with west < east "
+            "and south < north"
+        )
+    return west, south, east, north
+
+
+_ZONE_COLUMNS = [
+    "id",
+    "name",
+    "claimants",
+    "party",
+    "zone",
+    "view",
+    "limit_nmi",
+    "area_km2",
+    "sources",
+    "geometry",
+]
+# Zones built in this process, pickled (so no caller can change them), by
+# cache folder and request; the last few only.
+_KEPT: OrderedDict[str, bytes] = OrderedDict()
+_KEPT_MAX = 16
+
+
 def zones(
     party: str,
     kind: ZoneKind | None = None,
@@ -302,6 +438,7 @@ def zones(
     land: bool = True,
     region: tuple[float, float, float, float] | None = None,
     against: str | None = None,
+    cache: bool = True,
 ) -> gpd.GeoDataFrame:
     """A party's territorial sea, contiguous zone and EEZ, built geodesically.
 
@@ -320,10 +457,17 @@ def zones(
         0.005°); turn off to see what the declared baselines and features
         alone generate.
     region : tuple of float, optional
-        ``(west, south, east, north)``: measure only from land within this box.
+        ``(west, south, east, north)`` in degrees: measure only from land
+        within this box.
     against : str, optional
         Another party: keep only the part of each zone nearer to this party's
         sources than to the other's (the median line).
+    cache : bool
+        Keep the answer, and reuse a kept one: in this process, and on disk in
+        the cache folder (``$CLAIMSMAP_CACHE_DIR``, else the user cache
+        folder; ``claimsmap cache clear`` empties it). Entries are keyed by
+        every argument above and by the versions of the data and the code.
+        False computes afresh and neither reads nor writes the cache.
 
     Returns
     -------
@@ -332,7 +476,17 @@ def zones(
         ``view``, ``limit_nmi``,
         ``area_km2`` (geodesic), ``sources`` (the ids it is measured from)
         and ``geometry``; plus a ``safety-zone`` row when the party holds
-        artificial islands that generate nothing else.
+        artificial islands that generate nothing else. No rows (the same
+        columns, EPSG:4326) when nothing the party claims on that day
+        generates a zone. A new frame each call.
+
+    Raises
+    ------
+    ClaimsmapError
+        When an argument is not valid (an unknown party, kind, view or
+        ``against`` party, a date that cannot be read, a region that is not
+        four numbers west < east and south < north); every argument is
+        checked before anything is computed.
 
     Examples
     --------
@@ -342,27 +496,57 @@ def zones(
      'sources', 'geometry']
     >>> "scs-itu-aba" in ts.sources.iloc[0]
     True
+
+    Before it claimed anything, a party has no zones:
+
+    >>> len(zones("MYS", "eez", at="1970-01-01", land=False))
+    0
     """
-    _check(party, kind, view)
-    src = sources(party, view=view, at=at, land=land, region=region)
-    kinds = ZONE_KINDS if kind is None else (kind,)
-    belts = _belts(src, kinds)
-    if against is not None:
-        _check(against, None, view)
-        other = sources(against, view=view, at=at, land=land, region=region)
+    request = _request(party, kind, view, at, land, region, against)
+    if not cache:
+        return _zones(request)
+    from claimsmap import _cache
+
+    key = request.key()
+    here = json.dumps([str(_cache.cache_dir()), key], sort_keys=True)
+    kept = _KEPT.get(here)
+    if kept is not None:
+        _KEPT.move_to_end(here)
+        return pickle.loads(kept)
+    frame = _cache.cached("zones", key, lambda: _zones(request))
+    _KEPT[here] = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    while len(_KEPT) > _KEPT_MAX:
+        _KEPT.popitem(last=False)
+    return frame
+
+
+def _zones(request: _Request) -> gpd.GeoDataFrame:
+    """Build the zones of a checked request (the work :func:`zones` keeps)."""
+    party, view = request.party, request.view
+    src = request.sources(party)
+    cut = None
+    if request.against is not None:
+        other = request.sources(request.against)
         # What both claim is on neither side of a line between them.
         shared = set(src["id"]) & set(other["id"])
         mine = src[src["generates"].map(bool) & ~src["id"].isin(shared)]
         theirs = other[other["generates"].map(bool) & ~other["id"].isin(shared)]
         if mine.empty or theirs.empty:
             raise ClaimsmapError(
-                f"{party} and {against} claim the same sources; there is no median "
-                "line between them to cut at"
+                f"{party} and {request.against} claim the same sources; there is "
+                "no median line between them to cut at"
             )
-        belts = {
-            k: _nearer(g, mine.geometry.union_all(), theirs.geometry.union_all())
-            for k, g in belts.items()
-        }
+        cut = (mine.geometry.union_all(), theirs.geometry.union_all())
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(columns=_ZONE_COLUMNS), geometry="geometry", crs=4326
+    )
+    frame.attrs.update(party=party, view=view)
+    if not (src["generates"].map(bool).any() or src["safety_zone"].any()):
+        return frame
+    kinds = ZONE_KINDS if request.kind is None else (request.kind,)
+    belts = _belts(src, kinds)
+    if cut is not None:
+        belts = {k: _nearer(g, *cut) for k, g in belts.items()}
     rows = []
     for k, geom in belts.items():
         rows.append(
@@ -382,7 +566,7 @@ def zones(
             }
         )
     safety = src[src["safety_zone"]]
-    if kind is None and len(safety):
+    if request.kind is None and len(safety):
         geom = shapely.union_all(
             [buffer(g, SAFETY_ZONE_M, "m") for g in safety.geometry]
         )
@@ -400,9 +584,9 @@ def zones(
                 "geometry": geom,
             }
         )
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
-    frame.attrs.update(party=party, view=view)
-    return frame
+    built = gpd.GeoDataFrame(rows, columns=_ZONE_COLUMNS, geometry="geometry", crs=4326)
+    built.attrs.update(frame.attrs)
+    return built
 
 
 def feature_zones(name: Any, *, view: View = "award") -> gpd.GeoDataFrame:
@@ -541,9 +725,10 @@ def median_line(
     -----
     The line is found first as the boundary between the Voronoi cells of
     points sampled along the two sides, in an azimuthal equidistant
-    projection centred between them; each vertex is then moved along the
-    geodesic joining its nearest points on the two sides until the two
-    geodesic distances agree (bisection to 1 mm).
+    projection centred between them; each vertex is then moved across the
+    line, along the geodesic in which the difference of its distances to the
+    two sides changes fastest, until the two geodesic distances agree
+    (bisection to 1 mm).
     """
     ga, gb = _as_source(a), _as_source(b)
     if ga.intersects(gb):
@@ -640,9 +825,56 @@ class _Side:
 def _equidistant(points: np.ndarray, a: BaseGeometry, b: BaseGeometry) -> np.ndarray:
     """Move points onto the equidistance line of ``a`` and ``b`` (to 1 mm).
 
-    Each point moves along the geodesic from its nearest point on ``a`` to its
-    nearest point on ``b``; on that geodesic the difference of the two
-    distances changes sign. Chord distances narrow the bracket to a few
+    Each point moves along the geodesic through it in the direction in which
+    the difference of its distances to ``a`` and ``b`` changes fastest (away
+    from its nearest point on one, towards its nearest point on the other),
+    so that neighbouring points stay neighbours on the line. The first guess
+    of the crossing comes from that rate of change; exact geodesic distances,
+    over the edges that can be nearest within a bracket around it, bisect it
+    to a millimetre. A point whose bracket does not hold the crossing moves
+    as :func:`_across` moves it.
+    """
+    sa, sb = _Side(_segments(a)), _Side(_segments(b))
+    da, qa = _nearest_on_edges(points, sa.segs)
+    db, qb = _nearest_on_edges(points, sb.segs)
+    # Unit vectors (east, north) at each point, away from qa and from qb.
+    away = []
+    for q in (qa, qb):
+        _, back, _ = GEOD.inv(q[:, 0], q[:, 1], points[:, 0], points[:, 1])
+        angle = np.radians(np.asarray(back) + 180.0)
+        away.append(np.column_stack([np.sin(angle), np.cos(angle)]))
+    grad = away[0] - away[1]  # of da - db, per metre
+    rate = np.hypot(grad[:, 0], grad[:, 1])
+    heading = np.degrees(np.arctan2(grad[:, 0], grad[:, 1]))
+    guess = -(da - db) / np.maximum(rate, 1e-9)
+    reach = 2000.0 + 0.5 * np.abs(guess)
+    lo, hi = guess - reach, guess + reach
+
+    def at(t: np.ndarray) -> np.ndarray:
+        lon, lat, _ = GEOD.fwd(points[:, 0], points[:, 1], heading, t)
+        return np.column_stack([lon, lat])
+
+    for side in (sa, sb):
+        side.fix_candidates(at(guess), reach)
+    ok = (rate > 1e-3) & (sa.exact(at(lo)) <= sb.exact(at(lo)))
+    ok &= sa.exact(at(hi)) >= sb.exact(at(hi))
+    steps = max(1, math.ceil(math.log2(max(float(np.max(hi - lo)), 1.0) / 1e-3)))
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        nearer_a = sa.exact(at(mid)) < sb.exact(at(mid))
+        lo, hi = np.where(nearer_a, mid, lo), np.where(nearer_a, hi, mid)
+    out = at((lo + hi) / 2)
+    if not ok.all():
+        out[~ok] = _across(points[~ok], a, b)
+    return out
+
+
+def _across(points: np.ndarray, a: BaseGeometry, b: BaseGeometry) -> np.ndarray:
+    """Move points onto the equidistance line between their nearest points.
+
+    Along the geodesic from each point's nearest point on ``a`` to its
+    nearest point on ``b`` the difference of the two distances changes
+    sign. Chord distances narrow the bracket to a few
     kilometres; exact geodesic distances, over the edges that can be nearest
     within that bracket, bisect it to a millimetre.
     """
@@ -720,6 +952,10 @@ def _extended(line: BaseGeometry) -> BaseGeometry:
     parts = []
     for part in shapely.get_parts(line):
         xy = np.asarray(part.coords)
+        # Vertices that the refinement moved onto one point give no direction.
+        xy = xy[np.r_[True, np.abs(np.diff(xy, axis=0)).max(axis=1) > 1e-9]]
+        if len(xy) < 2:
+            continue
         head = xy[0] + _unit(xy[0] - xy[1]) * 10.0  # degrees: past any zone
         tail = xy[-1] + _unit(xy[-1] - xy[-2]) * 10.0
         parts.append(LineString([head, *xy, tail]))
