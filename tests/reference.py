@@ -98,3 +98,19 @@ AWARD_2016_LOW_TIDE_ELEVATIONS = (
     "Mischief Reef",
     "Second Thomas Shoal",
 )
+
+# Published distances from and between islands, to check the shore-to-shore
+# figures of the `islands` layer (Natural Earth 1:10m shores, ~1 km).
+# Wikipedia (en), 'Yonaguni' (https://en.wikipedia.org/wiki/Yonaguni): "A mere
+# 107.4 km separate the island from Taiwan at their closest points"; older
+# revisions and guides give 108 km and "about 110 km".
+YONAGUNI_TAIWAN_KM = 107.4
+# Wikipedia (en), 'Scarborough Shoal' (https://en.wikipedia.org/wiki/Scarborough_Shoal):
+# "Luzon is 220 kilometres (119 nmi) away and the nearest landmass"; the shoal
+# is "a triangle-shaped chain of reefs and rocks with a perimeter of 46 km", so
+# its published centre point lies up to a third of that from its nearest rock.
+SCARBOROUGH_LUZON_KM = 220
+SCARBOROUGH_PERIMETER_KM = 46
+# Wikipedia (en), 'Mischief Reef' (https://en.wikipedia.org/wiki/Mischief_Reef):
+# "located 239 km (129 nmi) west of Palawan Island".
+MISCHIEF_PALAWAN_KM = 239

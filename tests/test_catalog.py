@@ -221,7 +221,7 @@ def test_senkaku_islands_have_every_partys_name():
 
 def test_bases_have_operators():
     bases = cm.load("bases").set_index("id")
-    for name in ("Ishigaki", "Yonaguni", "Miyako", "Naha", "Kadena"):
+    for name in ("Camp Ishigaki", "Camp Yonaguni", "Camp Miyako", "Naha", "Kadena"):
         feature = cm.find(name)
         assert feature.layer == "bases"
         assert bases.loc[feature.id, "operator"]

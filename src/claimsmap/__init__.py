@@ -1,7 +1,7 @@
 """claimsmap: the sourced, geodesically exact atlas of claims in the western Pacific.
 
 >>> import claimsmap as cm
->>> round(cm.distance("Ishigaki", "Uotsuri-jima").km)
+>>> round(cm.distance("JGSDF Camp Ishigaki", "Uotsuri-jima").km)
 168
 """
 
@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from claimsmap.catalog import WORLDVIEWS, as_of, layers, load, present, worldview
 from claimsmap.errors import (
+    AmbiguousNameWarning,
     ClaimsmapError,
     CoordinateError,
     InvalidFeatureError,
@@ -42,6 +43,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 
 __all__ = [
     "WORLDVIEWS",
+    "AmbiguousNameWarning",
     "ClaimsmapError",
     "CoordinateError",
     "Distance",

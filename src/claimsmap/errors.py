@@ -7,6 +7,7 @@ all at once; each message names what was wrong and what to do.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousNameWarning",
     "ClaimsmapError",
     "CoordinateError",
     "InvalidFeatureError",
@@ -45,3 +46,24 @@ class InvalidFeatureError(InvalidLayerError):
 
 class CoordinateError(ClaimsmapError, ValueError):
     """A coordinate out of range, or a lon/lat pair given in the wrong order."""
+
+
+class AmbiguousNameWarning(UserWarning):
+    """A name shared by several places: which was chosen, how to ask for the rest.
+
+    Attributes
+    ----------
+    name : str
+        The name as given.
+    chosen : str
+        The id of the feature chosen.
+    others : tuple of str
+        The ids of the other features the name belongs to; give one of them
+        (or its full name) to mean it.
+    """
+
+    def __init__(self, message: str, name: str, chosen: str, others: tuple[str, ...]):
+        super().__init__(message)
+        self.name = name
+        self.chosen = chosen
+        self.others = others

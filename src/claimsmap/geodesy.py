@@ -419,7 +419,7 @@ def distance(a: Any, b: Any) -> Distance:
 
     Feature names in any language:
 
-    >>> round(distance("Ishigaki", "钓鱼岛").km, 1)
+    >>> round(distance("JGSDF Camp Ishigaki", "钓鱼岛").km, 1)
     168.3
 
     A point to a line, measured inside the segment, not at a vertex:

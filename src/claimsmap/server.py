@@ -119,7 +119,7 @@ def create_app(*, cors_origins: Sequence[str] = ()) -> Any:
         # Load the layers and build the indexes once, before the first request,
         # rather than in every worker thread that the first burst would start.
         cm.at(123.47, 25.74)
-        cm.find("Ishigaki")
+        cm.find("Uotsuri-jima")
         yield
 
     app = FastAPI(
