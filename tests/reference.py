@@ -102,9 +102,13 @@ AWARD_2016_LOW_TIDE_ELEVATIONS = (
 # Published distances from and between islands, to check the shore-to-shore
 # figures of the `islands` layer (Natural Earth 1:10m shores, ~1 km).
 # Wikipedia (en), 'Yonaguni' (https://en.wikipedia.org/wiki/Yonaguni): "A mere
-# 107.4 km separate the island from Taiwan at their closest points"; older
-# revisions and guides give 108 km and "about 110 km".
+# 107.4 km separate the island from Taiwan at their closest points";
+# Wikipedia (zh), '与那国岛': 108 km to Wuyan Cape (烏岩角), Su'ao. The figure
+# most often published, "about 111 km" (Okinawa's tourism site japanin.jp,
+# https://japanin.jp/area/kyushu/okinawa/yonaguni/), is to Su'ao harbour
+# (宜蘭蘇澳港, meisyo-navi.com), not to the nearest shore.
 YONAGUNI_TAIWAN_KM = 107.4
+YONAGUNI_SUAO_HARBOUR_KM = 111
 # Wikipedia (en), 'Scarborough Shoal' (https://en.wikipedia.org/wiki/Scarborough_Shoal):
 # "Luzon is 220 kilometres (119 nmi) away and the nearest landmass"; the shoal
 # is "a triangle-shaped chain of reefs and rocks with a perimeter of 46 km", so

@@ -115,6 +115,8 @@ def test_yonaguni_to_taiwan_is_measured_between_shores():
     assert _on_shore(out["a"], "Yonaguni-jima") and _on_shore(out["b"], "Taiwan")
     # Two 1:10m shores, each to about 1 km.
     assert abs(out["km"] - reference.YONAGUNI_TAIWAN_KM) <= 2
+    # The nearest shore is nearer than the harbour the common figure is to.
+    assert out["km"] < reference.YONAGUNI_SUAO_HARBOUR_KM
     # The camp in the middle of the island is further by its inland distance.
     camp = cm.distance("JGSDF Camp Yonaguni", "island-taiwan").km
     assert camp > out["km"] + 1
