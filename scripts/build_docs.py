@@ -72,6 +72,8 @@ def data_md() -> str:
                 f"{cell(published if isinstance(published, str) else 'derived')} | "
                 f"[{cell(row['source'])}]({row['source_url']}) |"
             )
+        if e["kind"] == "land":
+            out += ["", *_land_notes(lid, e)]
     provenance = catalog()["layers"][BASEMAP]["provenance"]
     out += [
         "",
@@ -222,6 +224,30 @@ atlas schema, each message naming the file, the feature and the field. A
 UTF-8 byte-order mark is accepted in CSV and GeoJSON. A directory given as a
 file is said to be one.
 """  # noqa: E501 (table rows are one line each)
+
+
+def _land_notes(lid: str, entry: dict) -> list[str]:
+    """How a layer of named land was built, and what the basemap cannot hold."""
+    frame = cm.load(lid)
+    points = [
+        row["name"] for _, row in frame.iterrows() if row.geometry.geom_type == "Point"
+    ]
+    provenance = entry.get("provenance", {})
+    kept = (
+        "Kept as their published point, the 1:10m basemap being too coarse to "
+        f"hold them: {', '.join(points)}."
+        if points
+        else "Every published point lies inside a basemap polygon; no island is "
+        "kept as a bare point."
+    )
+    return [
+        f"Built by `{provenance.get('script')}` from `{provenance.get('input')}` "
+        f"(a published point and the names of each island, with their sources) "
+        f"and the basemap: each island is the Natural Earth 1:10m polygon that "
+        f"holds its point, joined with the polygons of other states that border "
+        f"it (Borneo). Its shore is the basemap's, to about 1 km, so distances "
+        f"between islands are shore to shore at that precision. {kept}",
+    ]
 
 
 def cli_md() -> str:

@@ -106,3 +106,23 @@ ITANAGAR = (93.62, 27.08)  # capital of Arunachal Pradesh (held by India)
 TAWANG = (91.86, 27.59)  # Arunachal Pradesh, near the Bhutan border
 LHASA = (91.17, 29.65)
 IN_AKSAI_CHIN = (79.3, 35.2)
+
+# Published distances from and between islands, to check the shore-to-shore
+# figures of the `islands` layer (Natural Earth 1:10m shores, ~1 km).
+# Wikipedia (en), 'Yonaguni' (https://en.wikipedia.org/wiki/Yonaguni): "A mere
+# 107.4 km separate the island from Taiwan at their closest points";
+# Wikipedia (zh), '与那国岛': 108 km to Wuyan Cape (烏岩角), Su'ao. The figure
+# most often published, "about 111 km" (Okinawa's tourism site japanin.jp,
+# https://japanin.jp/area/kyushu/okinawa/yonaguni/), is to Su'ao harbour
+# (宜蘭蘇澳港, meisyo-navi.com), not to the nearest shore.
+YONAGUNI_TAIWAN_KM = 107.4
+YONAGUNI_SUAO_HARBOUR_KM = 111
+# Wikipedia (en), 'Scarborough Shoal' (https://en.wikipedia.org/wiki/Scarborough_Shoal):
+# "Luzon is 220 kilometres (119 nmi) away and the nearest landmass"; the shoal
+# is "a triangle-shaped chain of reefs and rocks with a perimeter of 46 km", so
+# its published centre point lies up to a third of that from its nearest rock.
+SCARBOROUGH_LUZON_KM = 220
+SCARBOROUGH_PERIMETER_KM = 46
+# Wikipedia (en), 'Mischief Reef' (https://en.wikipedia.org/wiki/Mischief_Reef):
+# "located 239 km (129 nmi) west of Palawan Island".
+MISCHIEF_PALAWAN_KM = 239

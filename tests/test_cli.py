@@ -55,7 +55,7 @@ def test_layers_json():
 
 def test_distance_json_agrees_with_geographiclib_and_mofa():
     out = json.loads(
-        run("distance", "Ishigaki", "Diaoyu Dao", "--format", "json").stdout
+        run("distance", "JGSDF Camp Ishigaki", "Diaoyu Dao", "--format", "json").stdout
     )
     assert {"km", "nmi", "azimuth_deg", "a", "b"} <= set(out)
     (lon1, lat1), (lon2, lat2) = out["a"], out["b"]
@@ -97,7 +97,7 @@ def test_unknown_name():
 
 def test_swapped_point():
     assert_one_line_error(
-        run("distance", "25.74,123.47", "Ishigaki", check=False),
+        run("distance", "25.74,123.47", "Ishigaki Island", check=False),
         r"looks like \(lat, lon\) — give \(lon, lat\): \(123\.47, 25\.74\)",
     )
 
@@ -187,8 +187,8 @@ def test_distance_matrix_and_within():
     proc = run(
         "distance",
         "--from",
-        "Ishigaki",
-        "Yonaguni",
+        "JGSDF Camp Ishigaki",
+        "JGSDF Camp Yonaguni",
         "--to",
         "Uotsuri-jima",
         "121,25",
@@ -198,9 +198,10 @@ def test_distance_matrix_and_within():
         "json",
     )
     body = json.loads(proc.stdout)
-    assert body["from"] == ["Ishigaki", "Yonaguni"] and body["unit"] == "nmi"
+    assert body["from"] == ["JGSDF Camp Ishigaki", "JGSDF Camp Yonaguni"]
+    assert body["unit"] == "nmi"
     assert len(body["values"]) == 2 and len(body["values"][0]) == 2
-    proc = run("within", "Ishigaki", "150", "--kind", "base", "--format", "csv")
+    proc = run("within", "Camp Ishigaki", "150", "--kind", "base", "--format", "csv")
     assert proc.stdout.splitlines()[1].startswith("bases,base-jgsdf-camp-miyakojima,")
 
 

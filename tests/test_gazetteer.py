@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import claimsmap as cm
+from claimsmap.errors import AmbiguousNameWarning
 from claimsmap.gazetteer import features, normalize
 
 
@@ -41,12 +44,22 @@ def test_every_name_of_every_feature_finds_it(feature):
         *feature.names.values(),
         *feature.properties.get("aliases", []),
     ]:
-        found = cm.find(name)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = cm.find(name)
+        named = [w.message for w in caught if w.category is AmbiguousNameWarning]
         # A base point is named after its island; the island wins the name.
+        # A base named after its island ("Ishigaki") yields the name to the
+        # island, and the warning says how to ask for the base.
         # A row of a place's history yields its name to the present row.
         assert (
             found.id == feature.id
             or (feature.kind == "base-point" and found.kind == "feature")
+            or (
+                feature.kind == "base"
+                and found.layer == "islands"
+                and any(feature.id in w.others for w in named)
+            )
             or (
                 feature.properties.get("until") is not None
                 and found.properties.get("place") == feature.properties.get("place")
@@ -89,8 +102,34 @@ def test_empty_name():
 
 
 def test_basemap_countries_are_found():
-    assert cm.find("Taiwan").layer == "basemap-ne10m"
+    assert cm.find("ne-taiwan").layer == "basemap-ne10m"
     assert cm.find("japan").kind == "land"
+
+
+def test_an_island_wins_its_name_and_says_how_to_ask_for_the_rest():
+    """ "Ishigaki" is the island; the base and the Natural Earth unit are named."""
+    with pytest.warns(AmbiguousNameWarning) as caught:
+        assert cm.find("Ishigaki").id == "island-ishigaki-jima"
+    (w,) = caught
+    assert w.message.chosen == "island-ishigaki-jima"
+    assert w.message.others == ("base-jgsdf-camp-ishigaki",)
+    assert "'JGSDF Camp Ishigaki' (base-jgsdf-camp-ishigaki)" in str(w.message)
+    # The warning points at the caller, not at claimsmap's own code.
+    assert w.filename == __file__
+    with pytest.warns(AmbiguousNameWarning, match=r"ask for id 'ne-taiwan'") as caught:
+        assert cm.find("Taiwan").id == "island-taiwan"
+    # Through distance(), the warning still names this file's line.
+    with pytest.warns(AmbiguousNameWarning) as caught:
+        cm.distance("Yonaguni", (121.0, 24.0))
+    assert caught[0].filename == __file__
+    # The base's own names ask for the base, without a warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cm.find("Camp Yonaguni").id == "base-jgsdf-camp-yonaguni"
+        assert cm.find("JGSDF Camp Ishigaki").id == "base-jgsdf-camp-ishigaki"
+        assert cm.find("Yonaguni-jima").id == "island-yonaguni-jima"
+        # A base point named after its island is no second place to warn about.
+        assert cm.find("黄尾屿").id == "senkaku-kuba-jima"
 
 
 def test_normalize_folds_width_and_punctuation():

@@ -74,9 +74,9 @@ def test_layers_features_distance_within_overlaps(server):
     assert fc["numberMatched"] > 5
     feature = get(server, "/features/釣魚臺").json()
     assert feature["id"] == "senkaku-uotsuri-jima"
-    d = get(server, "/distance", a="Ishigaki", b="124.0,25.0").json()
+    d = get(server, "/distance", a="Camp Ishigaki", b="124.0,25.0").json()
     assert 60 < d["km"] < 80
-    near = get(server, "/within", place="Ishigaki", radius=150, kind="base").json()
+    near = get(server, "/within", place="Camp Ishigaki", radius=150, kind="base").json()
     assert [f["properties"]["id"] for f in near["features"]][:1] == [
         "base-jgsdf-camp-miyakojima"
     ]

@@ -1,7 +1,7 @@
 """claimsmap: the sourced, geodesically exact atlas of claims in the western Pacific.
 
 >>> import claimsmap as cm
->>> round(cm.distance("Ishigaki", "Uotsuri-jima").km)
+>>> round(cm.distance("JGSDF Camp Ishigaki", "Uotsuri-jima").km)
 168
 
 The public names are imported when first used (PEP 562), so that
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from claimsmap.catalog import WORLDVIEWS, as_of, layers, load, present, worldview
     from claimsmap.errors import (
+        AmbiguousNameWarning,
         ClaimsmapError,
         CoordinateError,
         InvalidFeatureError,
@@ -46,6 +47,7 @@ _MODULE_OF = {
     ),
     **dict.fromkeys(
         [
+            "AmbiguousNameWarning",
             "ClaimsmapError",
             "CoordinateError",
             "InvalidFeatureError",
@@ -85,6 +87,7 @@ _SUBMODULES = frozenset(
 
 __all__ = [
     "WORLDVIEWS",
+    "AmbiguousNameWarning",
     "ClaimsmapError",
     "CoordinateError",
     "Distance",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from claimsmap.errors import ClaimsmapError, UnknownLayerError
 from claimsmap.io import read_file
-from claimsmap.schema import PARTIES, parse_date
+from claimsmap.schema import BASEMAP, PARTIES, parse_date
 
 __all__ = [
     "BASEMAP",
@@ -44,8 +44,6 @@ WORLDVIEWS: tuple[str, ...] = ("de-facto", *PARTIES)
 # Kinds that are a party's claim rather than a place someone holds.
 _CLAIM_KINDS = {"claim-line", "claim-area", "baseline", "base-point", "zone"}
 
-#: The id of the Natural Earth land layer drawn under every map.
-BASEMAP = "basemap-ne10m"
 #: The id of the layer of land one party holds and another claims, fitted to
 #: the basemap's borders: what a worldview moves from one country to another.
 LAND_CLAIMS = "land-claims"
@@ -87,7 +85,7 @@ def resolve_layer(name: str) -> str:
     >>> resolve_layer("senkaku-island")
     Traceback (most recent call last):
     ...
-    claimsmap.errors.UnknownLayerError: Unknown layer 'senkaku-island'. Did you mean: 'senkaku-islands'? ...
+    claimsmap.errors.UnknownLayerError: Unknown layer 'senkaku-island'. Did you mean: 'senkaku-islands'...
     """  # noqa: E501
     if not isinstance(name, str):
         raise UnknownLayerError(f"layer must be a string id, not {type(name).__name__}")

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -858,6 +859,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A name that means several places is said in one line on stderr."""
+    from claimsmap.errors import AmbiguousNameWarning, printable
+
+    if issubclass(category, AmbiguousNameWarning):
+        print(f"claimsmap: note: {printable(message)}", file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     from claimsmap.errors import ENVIRONMENT_ERRNOS, ClaimsmapError, printable
@@ -865,7 +886,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            args.func(args)
     except ClaimsmapError as err:
         print(f"claimsmap: error: {printable(err)}", file=sys.stderr)
         return 2

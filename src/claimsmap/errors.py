@@ -11,6 +11,7 @@ import re
 
 __all__ = [
     "ENVIRONMENT_ERRNOS",
+    "AmbiguousNameWarning",
     "ClaimsmapError",
     "CoordinateError",
     "InvalidFeatureError",
@@ -119,3 +120,24 @@ def printable(text: object) -> str:
     魚釣島 — 25.7° N
     """
     return _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], str(text))
+
+
+class AmbiguousNameWarning(UserWarning):
+    """A name shared by several places: which was chosen, how to ask for the rest.
+
+    Attributes
+    ----------
+    name : str
+        The name as given.
+    chosen : str
+        The id of the feature chosen.
+    others : tuple of str
+        The ids of the other features the name belongs to; give one of them
+        (or its full name) to mean it.
+    """
+
+    def __init__(self, message: str, name: str, chosen: str, others: tuple[str, ...]):
+        super().__init__(message)
+        self.name = name
+        self.chosen = chosen
+        self.others = others

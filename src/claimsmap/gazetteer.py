@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
+import sys
 import unicodedata
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from claimsmap import _cache
-from claimsmap.errors import UnknownNameError
+from claimsmap.errors import AmbiguousNameWarning, UnknownNameError
+from claimsmap.schema import BASEMAP
 
 __all__ = ["Feature", "features", "find", "normalize"]
 
@@ -112,7 +117,7 @@ def _index() -> _Index:
 
 def _build_index() -> _Index:
     # The layers are read through geopandas only here, when the cache is cold.
-    from claimsmap.catalog import BASEMAP, layer_ids, load
+    from claimsmap.catalog import layer_ids, load
     from claimsmap.io import records
 
     by_id: dict[str, Feature] = {}
@@ -141,8 +146,14 @@ def _build_index() -> _Index:
 
 
 # Where one name belongs to several features (黄尾屿 is an island and a base
-# point named after it), the kind that a reader most likely means wins.
-_KIND_RANK = {"feature": 0, "base": 1, "base-point": 8, "land": 9}
+# point named after it; "Ishigaki" an island and the base on it), the kind that
+# a reader most likely means wins: an island or other feature, then a base,
+# then the rest; base points and the basemap's countries last.
+_KIND_RANK = {"feature": 0, "land": 0, "base": 1, "base-point": 8}
+_BASEMAP_RANK = 9
+# Kinds never worth a warning when they lose: a base point is a point on the
+# island it is named after.
+_QUIET_KINDS = {"base-point"}
 
 
 def features() -> list[Feature]:
@@ -176,6 +187,13 @@ def find(name: str) -> Feature:
         When nothing matches (with the closest names), or when the name is
         shared by features of the same rank (with their ids).
 
+    Warns
+    -----
+    AmbiguousNameWarning
+        When the name also belongs to other places (``"Ishigaki"`` is an island
+        and the base on it): the warning names the id chosen and, for each
+        other place, the id or full name that asks for it.
+
     Notes
     -----
     Where a name belongs to several features, an island or other feature
@@ -189,6 +207,14 @@ def find(name: str) -> Feature:
     'senkaku-uotsuri-jima'
     >>> find("釣魚臺") == find("钓鱼岛") == find("uotsuri jima")
     True
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     island = find("Ishigaki")
+    >>> island.id, find("JGSDF Camp Ishigaki").id
+    ('island-ishigaki-jima', 'base-jgsdf-camp-ishigaki')
+    >>> print(caught[0].message)
+    'Ishigaki' names several places; chose the island 'Ishigaki Island' (island-ishigaki-jima). For the base 'JGSDF Camp Ishigaki': ask for 'JGSDF Camp Ishigaki' (base-jgsdf-camp-ishigaki).
     >>> find("Uotsuri")
     Traceback (most recent call last):
     ...
@@ -198,22 +224,82 @@ def find(name: str) -> Feature:
         raise UnknownNameError(f"feature name must be a non-empty string, not {name!r}")
     by_id, by_name = _index()
     ids = by_name.get(normalize(name), [])
-    if ids:
+    if not ids:
+        raise UnknownNameError(_suggest(name, by_id, by_name))
 
-        def rank(i: str) -> tuple[int, int]:
-            # The present state of a place comes before its history.
-            ended = by_id[i].properties.get("until") is not None
-            return _KIND_RANK.get(by_id[i].kind, 5), int(ended)
+    def rank(i: str) -> tuple[int, int]:
+        feature = by_id[i]
+        kind = (
+            _BASEMAP_RANK
+            if feature.layer == BASEMAP
+            else _KIND_RANK.get(feature.kind, 5)
+        )
+        # The present state of a place comes before its history.
+        return kind, int(feature.properties.get("until") is not None)
 
-        best = min(rank(i) for i in ids)
-        top = [i for i in ids if rank(i) == best]
-        if len(top) == 1:
-            return by_id[top[0]]
+    best = min(rank(i) for i in ids)
+    top = [i for i in ids if rank(i) == best]
+    if len(top) > 1:
         listed = ", ".join(top)
         raise UnknownNameError(
             f"Feature name {name!r} is ambiguous: {listed}. Give the id instead."
         )
-    raise UnknownNameError(_suggest(name, by_id, by_name))
+    chosen = by_id[top[0]]
+    others = tuple(
+        i
+        for i in ids
+        if i != chosen.id
+        and by_id[i].properties.get("until") is None
+        and by_id[i].kind not in _QUIET_KINDS
+    )
+    if others:
+        warnings.warn(
+            _ambiguity(name, chosen, [by_id[i] for i in others], by_name),
+            stacklevel=_outside_stacklevel(),
+        )
+    return chosen
+
+
+def _ambiguity(
+    name: str, chosen: Feature, others: list[Feature], by_name: dict[str, list[str]]
+) -> AmbiguousNameWarning:
+    def ask(f: Feature) -> str:
+        # Offer the full name where it means that feature alone.
+        full = by_name.get(normalize(f.name), [])
+        alone = full == [f.id] and normalize(f.name) != normalize(name)
+        return f"'{f.name}' ({f.id})" if alone else f"id {f.id!r}"
+
+    rest = "; ".join(f"the {_what(f)} {f.name!r}: ask for {ask(f)}" for f in others)
+    message = (
+        f"{name!r} names several places; chose the {_what(chosen)} {chosen.name!r} "
+        f"({chosen.id}). For {rest}."
+    )
+    return AmbiguousNameWarning(message, name, chosen.id, tuple(f.id for f in others))
+
+
+def _what(f: Feature) -> str:
+    if f.layer == BASEMAP:
+        return "Natural Earth unit"
+    return str(f.properties.get("status") or f.kind)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _outside_stacklevel() -> int:
+    """The stacklevel of the first caller outside claimsmap, for ``warnings.warn``.
+
+    A name reaches :func:`find` through :func:`~claimsmap.geodesy.distance`,
+    :func:`~claimsmap.queries.within` or a map; the warning names the user's line.
+    """
+    frame: FrameType | None = sys._getframe(2)  # the caller of find
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _PACKAGE
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _suggest(

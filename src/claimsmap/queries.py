@@ -264,7 +264,7 @@ def within(
 
     Examples
     --------
-    >>> near = within("Ishigaki", 200, "km", kinds=["feature"])
+    >>> near = within("Ishigaki Island", 200, "km", kinds=["feature"])
     >>> list(near["id"][:2])
     ['senkaku-minami-kojima', 'senkaku-kita-kojima']
     """
@@ -333,10 +333,11 @@ def distances(
 
     Examples
     --------
-    >>> m = distances(["Ishigaki", "Yonaguni"], ["Uotsuri-jima", (121.0, 25.0)], "nmi")
+    >>> islands = ["Ishigaki Island", "Yonaguni-jima"]
+    >>> m = distances(islands, ["Uotsuri-jima", (121.0, 25.0)], "nmi")
     >>> m.columns.tolist()
     ['Uotsuri-jima', '121,25']
-    >>> bool(m.loc["Ishigaki", "Uotsuri-jima"] > 80)
+    >>> bool(m.loc["Ishigaki Island", "Uotsuri-jima"] > 80)
     True
     """
     sources, targets = list(sources), list(targets)

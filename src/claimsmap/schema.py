@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from claimsmap.errors import InvalidFeatureError
 
 __all__ = [
+    "BASEMAP",
     "FIELDS",
     "KINDS",
     "LAND_PARTIES",
@@ -30,6 +31,9 @@ __all__ = [
     "parse_date",
     "validate_feature",
 ]
+
+#: The id of the Natural Earth land layer drawn under every map.
+BASEMAP = "basemap-ne10m"
 
 #: The parties to the disputes at sea, ISO 3166-1 alpha-3: those whose
 #: maritime zones :mod:`claimsmap.maritime` derives.

@@ -308,7 +308,7 @@ def create_app(
         # Load the layers and build the indexes once, before the first request,
         # rather than in every worker thread that the first burst would start.
         cm.at(123.47, 25.74)
-        cm.find("Ishigaki")
+        cm.find("Uotsuri-jima")
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
 

@@ -462,7 +462,7 @@ class Map:
     Examples
     --------
     >>> m = Map(["senkaku-islands", "prc-diaoyu-baselines-2012"], title="Senkaku")
-    >>> m = m.add_ring("Ishigaki", 200, "km")
+    >>> m = m.add_ring("JGSDF Camp Ishigaki", 200, "km")
     >>> html = m.to_html()
     >>> "钓鱼岛" in html and "cdn.jsdelivr" not in html
     True

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimsmap.catalog import BASEMAP, catalog
+from claimsmap.catalog import catalog
 from claimsmap.errors import ClaimsmapError
 
 __all__ = ["PRESETS", "Preset", "preset"]
@@ -53,7 +53,8 @@ _DRAW_ORDER = [
 
 def _all_layers() -> tuple[str, ...]:
     layers = catalog()["layers"]
-    ids = [lid for lid in layers if lid != BASEMAP]
+    # The named islands are the basemap's own polygons: drawn once, as land.
+    ids = [lid for lid in layers if layers[lid]["kind"] != "land"]
     rank = {kind: i for i, kind in enumerate(_DRAW_ORDER)}
     return tuple(sorted(ids, key=lambda lid: rank.get(layers[lid]["kind"], 0)))
 
@@ -111,16 +112,16 @@ PRESETS: dict[str, Preset] = {
             "bases",
         ),
         rings=(
-            ("Ishigaki", 100, "km"),
-            ("Ishigaki", 200, "km"),
-            ("Ishigaki", 300, "km"),
-            ("Yonaguni", 200, "km"),
-            ("Miyakojima", 300, "km"),
+            ("JGSDF Camp Ishigaki", 100, "km"),
+            ("JGSDF Camp Ishigaki", 200, "km"),
+            ("JGSDF Camp Ishigaki", 300, "km"),
+            ("JGSDF Camp Yonaguni", 200, "km"),
+            ("JGSDF Camp Miyakojima", 300, "km"),
         ),
         bounds=(120.8, 23.2, 126.6, 27.4),
         description="The islands, Japan's territorial sea and contiguous zone, the "
         "PRC's 2012 baselines, the ADIZs, the Taiwan Strait median line, Japan's "
-        "Nansei bases and rings from Ishigaki, Yonaguni and Miyako.",
+        "Nansei bases and rings from the camps on Ishigaki, Yonaguni and Miyako.",
     ),
     "taiwan-strait": Preset(
         title="Taiwan Strait: median lines, exercise zones and restricted waters",
@@ -205,7 +206,7 @@ def preset(name: str) -> Preset:
         return Preset(
             title="claimsmap atlas: claims and control in the western Pacific",
             layers=_all_layers(),
-            rings=(("Ishigaki", 200, "km"),),
+            rings=(("JGSDF Camp Ishigaki", 200, "km"),),
             # The region; far-off headquarters (Hawaii) stay one pan away.
             bounds=(104.0, 2.0, 134.0, 36.0),
         )
