@@ -232,7 +232,7 @@ def reference_within(place, radius_m, kinds=None, date=None):
 @pytest.mark.parametrize(
     ("place", "radius_km", "kinds", "date"),
     [
-        ("Ishigaki", 200, None, None),
+        ("Ishigaki Island", 200, None, None),
         ((121.0, 25.0), 150, None, None),
         ("Woody Island", 300, ["feature"], "1973-06-01"),
         ((135.0, 0.0), 500, None, None),
@@ -260,10 +260,20 @@ def test_within_from_an_area():
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "match"),
     [
-        (("Ishigaki", -5), {}, ClaimsmapError, "give a positive distance"),
-        (("Ishigaki", 6000), {}, ClaimsmapError, "over 5,000 km"),
-        (("Ishigaki", 10, "mile"), {}, ClaimsmapError, "unit 'mile' is not known"),
-        (("Ishigaki", 10), {"kinds": ["volcano"]}, ClaimsmapError, "no layer has"),
+        (("Ishigaki Island", -5), {}, ClaimsmapError, "give a positive distance"),
+        (("Ishigaki Island", 6000), {}, ClaimsmapError, "over 5,000 km"),
+        (
+            ("Ishigaki Island", 10, "mile"),
+            {},
+            ClaimsmapError,
+            "unit 'mile' is not known",
+        ),
+        (
+            ("Ishigaki Island", 10),
+            {"kinds": ["volcano"]},
+            ClaimsmapError,
+            "no layer has",
+        ),
         (("Atlantis", 10), {}, UnknownNameError, "Atlantis"),
         (((200.0, 0.0), 10), {}, CoordinateError, "longitude 200"),
     ],
@@ -275,8 +285,8 @@ def test_within_errors(args, kwargs, error, match):
 
 def test_distances_match_pairwise_distance():
     places = [
-        "Ishigaki",
-        "Yonaguni",
+        "Ishigaki Island",
+        "Yonaguni-jima",
         "Uotsuri-jima",
         (121.0, 25.0),
         "jpn-senkaku-territorial-sea",
@@ -284,8 +294,8 @@ def test_distances_match_pairwise_distance():
     ]
     matrix = distances(places, places, "nmi")
     assert list(matrix.columns) == [
-        "Ishigaki",
-        "Yonaguni",
+        "Ishigaki Island",
+        "Yonaguni-jima",
         "Uotsuri-jima",
         "121,25",
         "jpn-senkaku-territorial-sea",
@@ -301,9 +311,9 @@ def test_distances_match_pairwise_distance():
 @pytest.mark.parametrize(
     ("sources", "targets", "match"),
     [
-        ([], ["Ishigaki"], "at least one source and one target"),
-        (["Ishigaki"] * 101, ["Yonaguni"] * 100, "more than 10,000"),
-        (["Ishigaki"], [(0.0, 100.0)], "latitude 100 is outside"),
+        ([], ["Ishigaki Island"], "at least one source and one target"),
+        (["Ishigaki Island"] * 101, ["Yonaguni-jima"] * 100, "more than 10,000"),
+        (["Ishigaki Island"], [(0.0, 100.0)], "latitude 100 is outside"),
     ],
 )
 def test_distances_errors(sources, targets, match):

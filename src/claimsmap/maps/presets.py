@@ -195,7 +195,7 @@ def preset(name: str) -> Preset:
     Examples
     --------
     >>> preset(" Senkaku ").rings[0]
-    ('Ishigaki', 100, 'km')
+    ('JGSDF Camp Ishigaki', 100, 'km')
     >>> preset("nowhere")
     Traceback (most recent call last):
     ...
