@@ -74,6 +74,7 @@ def data_md() -> str:
             )
         if e["kind"] == "land":
             out += ["", *_land_notes(lid, e)]
+        out += missing_md(e.get("missing", []))
     provenance = catalog()["layers"][BASEMAP]["provenance"]
     out += [
         "",
@@ -86,6 +87,31 @@ def data_md() -> str:
         "",
     ]
     return "\n".join(out + land_claims_md())
+
+
+def missing_md(missing: list[dict]) -> list[str]:
+    """A layer's items that are not drawn because no coordinates were published."""
+    if not missing:
+        return []
+    out = [
+        "",
+        "Not drawn: no published coordinates were found for these, and the layer "
+        "draws only published coordinates (a zone known only from a map is not "
+        "drawn by eye).",
+        "",
+        "| what | names | from | to | why | sources |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for item in missing:
+        names = "; ".join(f"{k}: {v}" for k, v in item.get("names", {}).items())
+        links = ", ".join(
+            f"[{n}]({url})" for n, url in enumerate(item["sources"], start=1)
+        )
+        out.append(
+            f"| {cell(item['name'])} | {cell(names)} | {item['since']} | "
+            f"{item['until']} | {cell(item['why'])} | {links} |"
+        )
+    return out
 
 
 def land_claims_md() -> list[str]:

@@ -49,6 +49,23 @@ PRC_ADIZ_2013_TEXT = (
 # reported by Newtalk and CNA: 「北緯27度、東經122度,北緯23度、東經118度」.
 TAIWAN_MEDIAN_LINE_2019 = [(122.0, 27.0), (118.0, 23.0)]
 
+# The PLA's exercises around Taiwan since August 2022 named in issue 14, and one
+# day of each, as reported at the time: August 2022 (Xinhua, 4-7 Aug), Joint
+# Sword (8-10 Apr 2023, Taiwan News), Joint Sword-2024A (23-24 May 2024) and
+# -2024B (14 Oct 2024), the live-fire area off Kaohsiung (26 Feb 2025, The
+# Defense Post), Strait Thunder-2025A (1-2 Apr 2025, Devdiscourse from agencies)
+# and Justice Mission-2025 (29-30 Dec 2025, Xinhua). Each is either drawn in
+# pla-exercise-zones or listed in the catalog's "missing" with why.
+PLA_EXERCISE_DAYS_SINCE_2022 = {
+    "August 2022 exercises": "2022-08-05",
+    "Joint Sword": "2023-04-09",
+    "Joint Sword-2024A": "2024-05-23",
+    "Joint Sword-2024B": "2024-10-14",
+    "Live-fire area off south-west Taiwan": "2025-02-26",
+    "Strait Thunder-2025A": "2025-04-02",
+    "Justice Mission-2025": "2025-12-30",
+}
+
 # MOFA Japan, "Information about the Senkaku Islands"
 # https://www.mofa.go.jp/a_o/c_m1/senkaku/page1we_000009.html — distances are
 # given to the nearest 10 km ("approximately"), so +-5 km of rounding.

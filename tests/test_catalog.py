@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -174,6 +175,43 @@ def test_digitised_feature_lies_on_what_it_was_digitised_from(layer_id, feature_
     assert outline.buffer(1e-6).contains(props["geometry"])
     assert props["precision_m"] >= 1000, "a digitised line is not precise"
     assert "no coordinates" in props["source"] or "digitis" in props["source"]
+
+
+MISSING = [
+    (lid, item)
+    for lid in CURATED
+    for item in catalog()["layers"][lid].get("missing", [])
+]
+
+
+@pytest.mark.parametrize(
+    ("layer_id", "item"), MISSING, ids=[item["name"] for _, item in MISSING]
+)
+def test_what_is_not_drawn_says_why_and_where_it_was_looked_for(layer_id, item):
+    """An item left out for want of published coordinates is sourced like a feature."""
+    assert item["name"] and len(item["why"]) > 80, item["name"]
+    assert item["sources"], item["name"]
+    assert all(url.startswith(("http://", "https://")) for url in item["sources"])
+    since, until = date.fromisoformat(item["since"]), date.fromisoformat(item["until"])
+    assert since < until, item["name"]
+    # Not drawn means not drawn: no feature of the layer goes by the same name
+    # (the part before the dates), in its name or its exercise.
+    frame = cm.load(layer_id)
+    name = item["name"].split(",")[0].casefold()
+    for column in {"name", "exercise"} & set(frame.columns):
+        drawn = frame[column].dropna().str.casefold()
+        assert not drawn.str.contains(name, regex=False).any(), item["name"]
+
+
+@pytest.mark.parametrize(
+    ("exercise", "day"), reference.PLA_EXERCISE_DAYS_SINCE_2022.items()
+)
+def test_every_pla_exercise_since_2022_is_drawn_or_listed_as_missing(exercise, day):
+    entry = catalog()["layers"]["pla-exercise-zones"]
+    drawn = cm.load("pla-exercise-zones", at=day)
+    listed = [m for m in entry["missing"] if m["since"] <= day < m["until"]]
+    assert len(drawn) > 0 or listed, exercise
+    assert not (len(drawn) > 0 and listed), f"{exercise}: both drawn and missing"
 
 
 def test_baselines_match_the_2012_statement():

@@ -139,8 +139,9 @@ PRESETS: dict[str, Preset] = {
         at="2022-08-04",
         description="The ROC MND median line (2019) and the 2004 version, the PLA "
         "exercise zones of August 2022 and December 2025 (the slider moves "
-        "between them; it opens on August 2022), Kinmen's restricted waters, both "
-        "sides' baselines, the ROC ADIZ and the bases.",
+        "between them; it opens on August 2022; the exercises in between published "
+        "no coordinates, so none is drawn: `docs/data.md` lists them), Kinmen's "
+        "restricted waters, both sides' baselines, the ROC ADIZ and the bases.",
         style_by={
             "pla-exercise-zones": (
                 "exercise",
