@@ -72,6 +72,7 @@ def data_md() -> str:
                 f"{cell(published if isinstance(published, str) else 'derived')} | "
                 f"[{cell(row['source'])}]({row['source_url']}) |"
             )
+        out += missing_md(e.get("missing", []))
     provenance = catalog()["layers"][BASEMAP]["provenance"]
     out += [
         "",
@@ -84,6 +85,19 @@ def data_md() -> str:
         "",
     ]
     return "\n".join(out + land_claims_md())
+
+
+def missing_md(missing: list[dict]) -> list[str]:
+    """What a layer still lacks and why, from the catalog entry's ``missing``."""
+    if not missing:
+        return []
+    out = ["", "Still missing, and why:", ""]
+    for item in missing:
+        award = f" (2016 award: {item['award']})" if item.get("award") else ""
+        out.append(
+            f"- **{item['name']}**{award}: {item['why']} [source]({item['source_url']})"
+        )
+    return out
 
 
 def land_claims_md() -> list[str]:
