@@ -85,6 +85,10 @@ def test_catalog_entry_matches_its_file(layer_id):
     assert types == entry["geometry_type"]
     for field in ("title", "kind", "source", "source_url", "licence", "theme"):
         assert entry[field], field
+    # What a layer knowingly lacks is named, with the reason and a source.
+    for item in entry.get("missing", []):
+        assert item["name"] and len(item["why"]) > 40, item
+        assert item["source_url"].startswith(("http://", "https://")), item
 
 
 @pytest.mark.parametrize("layer_id", LAYERS)
