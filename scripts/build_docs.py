@@ -90,27 +90,26 @@ def data_md() -> str:
 
 
 def missing_md(missing: list[dict]) -> list[str]:
-    """A layer's items that are not drawn because no coordinates were published."""
+    """What a layer still lacks and why, from the catalog entry's ``missing``.
+
+    Nothing in the list is drawn: the layer holds only published coordinates
+    (a zone known only from a map is not drawn by eye).
+    """
     if not missing:
         return []
-    out = [
-        "",
-        "Not drawn: no published coordinates were found for these, and the layer "
-        "draws only published coordinates (a zone known only from a map is not "
-        "drawn by eye).",
-        "",
-        "| what | names | from | to | why | sources |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    out = ["", "Still missing, and why (not drawn):", ""]
     for item in missing:
-        names = "; ".join(f"{k}: {v}" for k, v in item.get("names", {}).items())
-        links = ", ".join(
-            f"[{n}]({url})" for n, url in enumerate(item["sources"], start=1)
-        )
-        out.append(
-            f"| {cell(item['name'])} | {cell(names)} | {item['since']} | "
-            f"{item['until']} | {cell(item['why'])} | {links} |"
-        )
+        about = []
+        if item.get("names"):
+            about.append("; ".join(f"{k}: {v}" for k, v in item["names"].items()))
+        if item.get("since"):
+            about.append(f"{item['since']} to {item.get('until') or 'open'}")
+        if item.get("award"):
+            about.append(f"2016 award: {item['award']}")
+        urls = item.get("sources") or [item["source_url"]]
+        links = ", ".join(f"[{n}]({url})" for n, url in enumerate(urls, start=1))
+        what = f" ({cell('; '.join(about))})" if about else ""
+        out.append(f"- **{cell(item['name'])}**{what}: {cell(item['why'])} {links}")
     return out
 
 

@@ -86,6 +86,10 @@ def test_catalog_entry_matches_its_file(layer_id):
     assert types == entry["geometry_type"]
     for field in ("title", "kind", "source", "source_url", "licence", "theme"):
         assert entry[field], field
+    # What a layer knowingly lacks is named, with the reason and a source.
+    for item in entry.get("missing", []):
+        assert item["name"] and len(item["why"]) > 40, item
+        assert item["source_url"].startswith(("http://", "https://")), item
 
 
 @pytest.mark.parametrize("layer_id", LAYERS)
@@ -264,6 +268,48 @@ def test_senkaku_islands_have_every_partys_name():
         assert {"en", "ja", "zh", "zh-Hant"} <= set(row["names"])
         assert row["claimants"] == ["JPN", "CHN", "TWN"]
     assert set(now["controller"]) == {"JPN"}
+
+
+# The features the 2016 South China Sea award (PCA Case 2013-19) classified, as
+# the award lists them in its conclusions on Submissions 3, 4, 6 and 7 and as
+# the UP-IMLOS guide to the award numbers the paragraphs. High-tide features
+# are rocks under art. 121(3): the award found every high-tide Spratly feature
+# a rock (quoted in the rows' award_text).
+LTE = "low-tide-elevation"
+AWARD_CLASSIFIED = {
+    # high-tide features (rocks)
+    "Scarborough Shoal": ("scs-scarborough-shoal", "rock"),  # ¶554, ¶556
+    "Cuarteron Reef": ("scs-cuarteron-reef", "rock"),  # Submission 7
+    "Fiery Cross Reef": ("scs-fiery-cross-reef", "rock"),  # Submission 7
+    "Johnson Reef": ("scs-johnson-south-reef", "rock"),  # Submission 7
+    "McKennan Reef": ("scs-mckennan-reef", "rock"),  # ¶353
+    "Gaven Reef (North)": ("scs-gaven-reef-north", "rock"),  # ¶365
+    # low-tide elevations
+    "Hughes Reef": ("scs-hughes-reef", LTE),  # ¶358
+    "Gaven Reef (South)": (None, LTE),  # ¶366; no position found
+    "Subi Reef": ("scs-subi-reef", LTE),  # ¶368, ¶373
+    "Mischief Reef": ("scs-mischief-reef", LTE),  # ¶377, ¶378
+    "Second Thomas Shoal": ("scs-second-thomas-shoal", LTE),  # ¶380, ¶381
+}
+
+
+def test_award_classified_features_are_present_with_their_status():
+    """Every feature the award classified is a row with the award's status,
+    or is listed in the catalog as missing, with the reason, and is absent."""
+    rows = cm.load("scs-features").set_index("id")
+    missing = [m["name"] for m in catalog()["layers"]["scs-features"]["missing"]]
+    for name, (fid, status) in AWARD_CLASSIFIED.items():
+        if fid is None:
+            assert any(m.startswith(name) for m in missing), name
+            assert not (rows["name"] == name).any(), f"{name} is in: unlist it"
+            continue
+        assert rows.loc[fid, "status"] == status, name
+        assert "2016 South China Sea arbitral award" in rows.loc[fid, "status_basis"]
+        assert rows.loc[fid, "award_source_url"].startswith("http"), name
+    # and nothing else claims one of the award's names without being that row
+    named = {fid for fid, _ in AWARD_CLASSIFIED.values() if fid}
+    for fid in named:
+        assert cm.find(rows.loc[fid, "name"]).id.startswith(fid), fid
 
 
 def test_bases_have_operators():
