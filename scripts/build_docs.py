@@ -106,8 +106,9 @@ def missing_md(missing: list[dict]) -> list[str]:
             about.append(f"{item['since']} to {item.get('until') or 'open'}")
         if item.get("award"):
             about.append(f"2016 award: {item['award']}")
-        urls = item.get("sources") or [item["source_url"]]
-        links = ", ".join(f"[{n}]({url})" for n, url in enumerate(urls, start=1))
+        links = ", ".join(
+            f"[{n}]({url})" for n, url in enumerate(item["sources"], start=1)
+        )
         what = f" ({cell('; '.join(about))})" if about else ""
         out.append(f"- **{cell(item['name'])}**{what}: {cell(item['why'])} {links}")
     return out

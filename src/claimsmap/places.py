@@ -166,9 +166,10 @@ def distance(a: Any, b: Any) -> Distance:
     --------
     Feature names in any language:
 
-    >>> round(distance("Ishigaki", "钓鱼岛").km, 1)
+    >>> round(distance("JGSDF Camp Ishigaki", "钓鱼岛").km, 1)
     168.3
-    >>> distance("Ishigaki", "Uotsuri-jima") == distance("ishigaki", "釣魚臺")
+    >>> a = distance("Ishigaki Island", "Uotsuri-jima")
+    >>> a == distance("ishigaki island", "釣魚臺")
     True
     """
     return geodesy.distance(_text(a), _text(b))
@@ -203,8 +204,8 @@ def range_ring(
 
     Examples
     --------
-    >>> ring = range_ring("Ishigaki", 200, "nmi")
-    >>> round(distance(resolve("Ishigaki"), ring.exterior.coords[0]).nmi, 6)
+    >>> ring = range_ring("JGSDF Camp Ishigaki", 200, "nmi")
+    >>> round(distance(resolve("JGSDF Camp Ishigaki"), ring.exterior.coords[0]).nmi, 6)
     200.0
     """
     return geodesy.range_ring(_text(center), radius, unit, tolerance_m=tolerance_m)
