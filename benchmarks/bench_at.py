@@ -29,8 +29,8 @@ from claimsmap.catalog import BASEMAP, catalog, load, present
 AREA_KINDS = {"claim-area", "control-area", "zone", "adiz", "exercise-area"}
 LAND_KINDS = {"feature", "land"}
 NAMES = [
-    "Ishigaki",
-    "Yonaguni",
+    "JGSDF Camp Ishigaki",
+    "JGSDF Camp Yonaguni",
     "Uotsuri-jima",
     "Kita-kojima",
     "Minami-kojima",
@@ -123,7 +123,11 @@ def main() -> None:
     ratio = statistics.median(plain) / statistics.median(wall)
     print(f"  answers agree on the {args.sample} points; median ratio {ratio:,.0f}x")
 
-    for place, radius in (("Ishigaki", 200), ((121.0, 25.0), 300)):
+    for place, radius in (
+        ("JGSDF Camp Ishigaki", 200),
+        ("Ishigaki Island", 200),
+        ((121.0, 25.0), 300),
+    ):
         cm.within(place, radius, "km")
         times = []
         for _ in range(20):

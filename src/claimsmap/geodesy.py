@@ -441,6 +441,15 @@ def distance(a: Any, b: Any) -> Distance:
     if ga.intersects(gb):
         p = shapely.intersection(ga, gb).representative_point()
         return Distance(0.0, math.nan, math.nan, (p.x, p.y), (p.x, p.y))
+    if ga.geom_type == "Point" or gb.geom_type == "Point":
+        # A point and a shape: only the edges that can hold the minimum are
+        # solved on the ellipsoid (the screening of distances_to).
+        point, shape = (ga, gb) if ga.geom_type == "Point" else (gb, ga)
+        _, q = _nearest_on_edges(np.array([[point.x, point.y]]), _segments(shape))
+        on_shape = (float(q[0, 0]), float(q[0, 1]))
+        if point is ga:
+            return _inverse((point.x, point.y), on_shape)
+        return _inverse(on_shape, (point.x, point.y))
     return _nearest(ga, gb)
 
 

@@ -31,7 +31,7 @@ from claimsmap.geodesy import (
 )
 from claimsmap.places import resolve
 
-__all__ = ["SCHEMA_VERSION", "at", "distances", "within"]
+__all__ = ["SCHEMA_VERSION", "at", "at_records", "distances", "within"]
 
 #: Version of the query tables' columns; bumped when a column changes.
 SCHEMA_VERSION = "1"
@@ -216,6 +216,33 @@ def at(lon: float, lat: float, *, date: Any = None) -> gpd.GeoDataFrame:
     result.attrs = {"nearest": _nearest_land(day, lon, lat)}
     result.attrs["schema_version"] = SCHEMA_VERSION
     return result
+
+
+def at_records(
+    lon: float, lat: float, *, date: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """What :func:`at` answers, as plain records: for callers that write JSON.
+
+    Returns
+    -------
+    tuple of (list of dict, dict or None)
+        One record per covering area with the columns of :data:`AT_COLUMNS`
+        (no geometry), in the order of :func:`at`; and the nearest land, as
+        in ``at(...).attrs["nearest"]``.
+
+    Examples
+    --------
+    >>> areas, nearest = at_records(123.47, 25.74)
+    >>> [a["id"] for a in areas] == list(at(123.47, 25.74)["id"])
+    True
+    >>> nearest["id"]
+    'senkaku-uotsuri-jima'
+    """
+    lon, lat = check_lonlat(lon, lat)
+    day = _day(date)
+    records = day.areas[0]
+    areas = [dict(records[i]) for i in day.at(lon, lat)]
+    return areas, _nearest_land(day, lon, lat)
 
 
 def _nearest_land(day: _Day, lon: float, lat: float) -> dict[str, Any] | None:

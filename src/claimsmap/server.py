@@ -295,7 +295,7 @@ def create_app(
     from claimsmap.maps.presets import PRESETS
     from claimsmap.places import distance as geodesic_distance
     from claimsmap.places import parse
-    from claimsmap.queries import AT_COLUMNS, SCHEMA_VERSION, WITHIN_COLUMNS
+    from claimsmap.queries import SCHEMA_VERSION, WITHIN_COLUMNS, at_records
 
     settings = json.loads(os.environ.get(_SETTINGS_ENV, "{}"))
     if cors_origins is None:
@@ -460,19 +460,22 @@ def create_app(
         "nearest land",
         response_model=dict[str, Any],
     )
-    def get_at(lon: Lon, lat: Lat, date: Day = None) -> Response:
-        found = cm.at(lon, lat, date=date)
-        return _json(
-            _clean(
+    async def get_at(lon: Lon, lat: Lat, date: Day = None) -> Response:
+        def compute() -> Any:
+            areas, nearest = at_records(lon, lat, date=date)
+            return _clean(
                 {
                     "schema_version": SCHEMA_VERSION,
                     "point": [lon, lat],
                     "date": date,
-                    "areas": found[AT_COLUMNS].to_dict("records"),
-                    "nearest_land": found.attrs["nearest"],
+                    "areas": areas,
+                    "nearest_land": nearest,
                 }
             )
-        )
+
+        # The present atlas is indexed before serving: a query of it takes
+        # about a millisecond. Another day is indexed on first use, in a thread.
+        return await _answer(date is None, compute)
 
     @app.get(
         "/within",
