@@ -297,3 +297,54 @@ def test_a_full_disk_names_the_path_and_keeps_the_old_file(full_disk, ext):
         export({"basemap-ne10m": cm.load("basemap-ne10m")}, target)
     assert target.read_text() == "old"
     assert [p.name for p in full_disk.iterdir()] == [target.name]  # no temporary
+
+
+@pytest.mark.parametrize("suffix", sorted(set(EXPORT_FORMATS) - {".json"}))
+def test_export_round_trip_keeps_every_feature_property_and_vertex(tmp_path, suffix):
+    """io.export itself, not through the CLI: what is written reads back the same."""
+    import pyogrio
+    import shapely
+
+    frames = {"bases": cm.load("bases"), "senkaku-islands": cm.load("senkaku-islands")}
+    path = export(frames, tmp_path / f"atlas{suffix}")
+    assert path == tmp_path / f"atlas{suffix}"
+    assert sorted(os.listdir(tmp_path)) == [f"atlas{suffix}"]  # no temporary left
+    if suffix == ".gpkg":
+        # One table a layer; lists and objects are JSON text there.
+        assert sorted(n for n, _ in pyogrio.list_layers(path)) == sorted(frames)
+        back = {}
+        for name in frames:
+            table = gpd.read_file(path, layer=name)
+            for column in ("names", "claimants"):
+                table[column] = table[column].map(json.loads)
+            back[name] = table
+    else:
+        table = cm.read_file(path)
+        assert list(dict.fromkeys(table["layer"])) == list(frames)
+        back = {
+            name: table[table["layer"] == name].drop(columns="layer")
+            for name in frames
+        }
+    for name, frame in frames.items():
+        got = back[name].set_index("id")
+        want = frame.set_index("id")
+        if suffix == ".fgb":  # its spatial index orders the features
+            got, want = got.sort_index(), want.sort_index()
+        assert list(got.index) == list(want.index), name
+        assert shapely.equals_exact(
+            got.geometry.values, want.geometry.values, tolerance=1e-9
+        ).all(), name
+        for column in ("name", "names", "claimants", "source", "source_url"):
+            assert got[column].tolist() == want[column].tolist(), (name, column)
+        assert got["precision_m"].astype(float).tolist() == want[
+            "precision_m"
+        ].astype(float).tolist()
+
+
+def test_export_refuses_a_layer_in_another_crs_and_writes_nothing(tmp_path):
+    frame = cm.load("bases").to_crs(3857)
+    with pytest.raises(cm.InvalidLayerError, match="not in EPSG:4326; to_crs"):
+        export({"bases": frame}, tmp_path / "out.gpkg")
+    with pytest.raises(cm.InvalidLayerError, match="no layers to write"):
+        export({}, tmp_path / "out.gpkg")
+    assert os.listdir(tmp_path) == []
