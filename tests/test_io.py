@@ -322,8 +322,7 @@ def test_export_round_trip_keeps_every_feature_property_and_vertex(tmp_path, suf
         table = cm.read_file(path)
         assert list(dict.fromkeys(table["layer"])) == list(frames)
         back = {
-            name: table[table["layer"] == name].drop(columns="layer")
-            for name in frames
+            name: table[table["layer"] == name].drop(columns="layer") for name in frames
         }
     for name, frame in frames.items():
         got = back[name].set_index("id")
@@ -336,9 +335,10 @@ def test_export_round_trip_keeps_every_feature_property_and_vertex(tmp_path, suf
         ).all(), name
         for column in ("name", "names", "claimants", "source", "source_url"):
             assert got[column].tolist() == want[column].tolist(), (name, column)
-        assert got["precision_m"].astype(float).tolist() == want[
-            "precision_m"
-        ].astype(float).tolist()
+        assert (
+            got["precision_m"].astype(float).tolist()
+            == want["precision_m"].astype(float).tolist()
+        )
 
 
 def test_export_refuses_a_layer_in_another_crs_and_writes_nothing(tmp_path):
