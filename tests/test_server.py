@@ -334,3 +334,55 @@ def test_past_the_in_flight_limit_requests_are_shed_but_never_health(small_serve
     }
     # Then it answers as before.
     assert httpx.get(f"{url}/maps/seed", timeout=120).status_code == 200
+
+
+DIRECT_QUERIES = [
+    ("/at", "lon=123.47&lat=25.74"),  # Uotsuri-jima
+    ("/at", "lon=121.0&lat=24.0"),  # on Taiwan
+    ("/at", "lon=135&lat=0"),  # far at sea
+    ("/at", "lon=-180&lat=90"),  # the corner of the range
+    ("/distance", "a=Ishigaki+Island&b=123.5%2C25.7"),
+    ("/distance", "a=%E9%87%A3%E9%AD%9A%E8%87%BA&b=Itu+Aba"),  # 釣魚臺
+    ("/distance", "a=118%2C23&b=122%2C27"),
+]
+
+
+def _direct_routes_of(app):
+    from claimsmap.server import _Bounds
+
+    (bounds,) = [m for m in app.user_middleware if m.cls is _Bounds]
+    return bounds.kwargs["direct"]
+
+
+def test_plain_queries_are_answered_directly_and_the_rest_go_to_the_app():
+    from claimsmap.server import create_app
+
+    direct = _direct_routes_of(create_app())
+    for path, query in DIRECT_QUERIES:
+        assert direct[path](query.encode()) is not None, (path, query)
+    # Left to FastAPI, which validates and answers the documented 4xx.
+    for path, query in [
+        ("/at", "lon=1e2&lat=3"),  # not a plain decimal
+        ("/at", "lon=nan&lat=3"),
+        ("/at", "lon=500&lat=20"),  # out of range
+        ("/at", "lon=123&lat=25&date=2020-01-01"),  # a day: indexed in a thread
+        ("/at", "lon=123&lon=124&lat=25"),  # a parameter twice
+        ("/at", "lat=25"),
+        ("/distance", "a=Nowhere+at+all&b=Ishigaki+Island"),  # unknown: a 404
+        ("/distance", "a=91%2C200&b=Ishigaki+Island"),  # a bad point: a 400
+        ("/distance", "a=Ishigaki+Island&b=basemap-ne10m"),  # no such place
+        ("/distance", "a=Taiwan+Island&b=Hainan&c=1"),
+    ]:
+        assert direct[path](query.encode()) is None, (path, query)
+
+
+@pytest.mark.parametrize(("path", "query"), DIRECT_QUERIES)
+def test_a_direct_answer_is_the_applications_answer_byte_for_byte(server, path, query):
+    origin = {"Origin": ORIGIN}
+    direct = httpx.get(f"{server}{path}?{query}", headers=origin, timeout=60)
+    # An extra parameter sends the same question through FastAPI's route.
+    routed = httpx.get(f"{server}{path}?{query}&via=app", headers=origin, timeout=60)
+    assert direct.status_code == routed.status_code == 200
+    assert direct.content == routed.content
+    for header in ("content-type", "access-control-allow-origin"):
+        assert direct.headers[header] == routed.headers[header], header

@@ -22,6 +22,7 @@ import contextlib
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
@@ -132,10 +133,18 @@ class _Bounds:
     and the number of requests this worker holds. ``/health`` is never shed.
     """
 
-    def __init__(self, app: Any, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+    def __init__(
+        self,
+        app: Any,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        direct: dict[str, Callable[[bytes], bytes | None]] | None = None,
+    ) -> None:
         self.app = app
         self.in_flight = 0
         self.max_in_flight = max_in_flight
+        # Routes answered here when their query is plain (see _direct_routes);
+        # anything else goes on to the application, which says what is wrong.
+        self.direct = direct or {}
         self.overloaded = _error_body(
             "overloaded",
             f"the service holds {max_in_flight} requests already; retry in a second",
@@ -157,7 +166,12 @@ class _Bounds:
         else:
             self.in_flight += 1
             try:
-                await self.app(scope, receive, send)
+                route = self.direct.get(scope["path"])
+                body = route(query) if route and scope["method"] == "GET" else None
+                if body is None:
+                    await self.app(scope, receive, send)
+                else:
+                    await self._refuse(send, 200, body)
             finally:
                 self.in_flight -= 1
 
@@ -165,6 +179,7 @@ class _Bounds:
     async def _refuse(
         send: Any, status: int, body: bytes, extra: Sequence[Any] = ()
     ) -> None:
+        """Send a whole JSON answer (a refusal, or a direct route's 200)."""
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -208,6 +223,71 @@ class _Answers:
                 while len(self._kept) > self.size:
                     self._kept.popitem(last=False)
         return body
+
+
+# A coordinate as plain decimal text; anything else (exponents, "nan",
+# spaces) is left to the application's validation.
+_DECIMAL = re.compile(r"-?\d{1,3}(\.\d{1,15})?")
+
+
+def _plain_query(query: bytes, names: tuple[str, ...]) -> dict[str, str] | None:
+    """The query's parameters when they are exactly ``names``, once each."""
+    from urllib.parse import parse_qsl
+
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    params = dict(pairs)
+    if len(pairs) != len(names) or set(params) != set(names):
+        return None
+    return params
+
+
+def _direct_routes(
+    at_body: Callable[[float, float, str | None], Any],
+    distance_body: Callable[[str, str, Any, Any], Any],
+    place: Callable[[str], Any],
+    small: Callable[[Any], bool],
+) -> dict[str, Callable[[bytes], bytes | None]]:
+    """``/at`` and ``/distance`` answered without FastAPI's per-request work.
+
+    The two queries that a dashboard sends most are answered in the bounds
+    middleware when their query string is plain: exactly their parameters,
+    coordinates as decimals in range, and places that resolve to points or
+    small shapes. The answer is built by the same function the FastAPI route
+    calls, so it is the same bytes. Anything else (another parameter, a
+    date, a value out of range, an unknown name, a large shape) returns None
+    and goes on to the FastAPI route, which validates it and, where it is
+    wrong, answers the documented 4xx.
+    """
+
+    def at(query: bytes) -> bytes | None:
+        params = _plain_query(query, ("lon", "lat"))
+        if params is None:
+            return None
+        lon, lat = params["lon"], params["lat"]
+        if not (_DECIMAL.fullmatch(lon) and _DECIMAL.fullmatch(lat)):
+            return None
+        x, y = float(lon), float(lat)
+        if not (-180 <= x <= 180 and -90 <= y <= 90):
+            return None
+        return orjson.dumps(at_body(x, y, None), option=orjson.OPT_NON_STR_KEYS)
+
+    def distance(query: bytes) -> bytes | None:
+        params = _plain_query(query, ("a", "b"))
+        if params is None:
+            return None
+        a, b = params["a"], params["b"]
+        if not (1 <= len(a) <= 200 and 1 <= len(b) <= 200):
+            return None
+        try:
+            where_a, where_b = place(a), place(b)
+            if not (small(where_a) and small(where_b)):
+                return None
+            body = distance_body(a, b, where_a, where_b)
+        except ClaimsmapError:
+            return None
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+
+    return {"/at": at, "/distance": distance}
 
 
 async def _answer(light: bool, compute: Callable[[], Any]) -> Response:
@@ -326,7 +406,40 @@ def create_app(
     )
     # The bounds first, then CORS around them, so that refusals carry CORS
     # headers too and a browser can read why.
-    app.add_middleware(_Bounds, max_in_flight=max_in_flight)
+    def place(text: str) -> Any:
+        # A "LON,LAT" pair is checked here; a name is found when it is used.
+        return parse(text)
+
+    def small(where: Any) -> bool:
+        """Whether a place is a point or a shape with few vertices."""
+        import shapely
+
+        if isinstance(where, tuple):
+            return True
+        try:
+            geometry = cm.find(where).geometry
+        except ClaimsmapError:
+            return False  # the query itself will say what is wrong
+        return bool(shapely.get_num_coordinates(geometry) <= _INLINE_VERTICES)
+
+    def at_body(lon: float, lat: float, date: str | None) -> Any:
+        areas, nearest = at_records(lon, lat, date=date)
+        return _clean(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "point": [lon, lat],
+                "date": date,
+                "areas": areas,
+                "nearest_land": nearest,
+            }
+        )
+
+    def distance_body(a: str, b: str, where_a: Any, where_b: Any) -> Any:
+        result = geodesic_distance(where_a, where_b)
+        return _clean({"from": a, "to": b, **result.to_dict()})
+
+    direct = _direct_routes(at_body, distance_body, place, small)
+    app.add_middleware(_Bounds, max_in_flight=max_in_flight, direct=direct)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -368,22 +481,6 @@ def create_app(
         )
         body = {"error": "invalid request", "detail": detail, "fields": fields}
         return _json(body, 422)
-
-    def place(text: str) -> Any:
-        # A "LON,LAT" pair is checked here; a name is found when it is used.
-        return parse(text)
-
-    def small(where: Any) -> bool:
-        """Whether a place is a point or a shape with few vertices."""
-        import shapely
-
-        if isinstance(where, tuple):
-            return True
-        try:
-            geometry = cm.find(where).geometry
-        except ClaimsmapError:
-            return False  # the query itself will say what is wrong
-        return bool(shapely.get_num_coordinates(geometry) <= _INLINE_VERTICES)
 
     layer_answers = _Answers()
     health_body = orjson.dumps(
@@ -447,12 +544,10 @@ def create_app(
     )
     async def get_distance(a: Place, b: Place) -> Response:
         where_a, where_b = place(a), place(b)
-
-        def compute() -> Any:
-            result = geodesic_distance(where_a, where_b)
-            return _clean({"from": a, "to": b, **result.to_dict()})
-
-        return await _answer(small(where_a) and small(where_b), compute)
+        return await _answer(
+            small(where_a) and small(where_b),
+            lambda: distance_body(a, b, where_a, where_b),
+        )
 
     @app.get(
         "/at",
@@ -461,21 +556,9 @@ def create_app(
         response_model=dict[str, Any],
     )
     async def get_at(lon: Lon, lat: Lat, date: Day = None) -> Response:
-        def compute() -> Any:
-            areas, nearest = at_records(lon, lat, date=date)
-            return _clean(
-                {
-                    "schema_version": SCHEMA_VERSION,
-                    "point": [lon, lat],
-                    "date": date,
-                    "areas": areas,
-                    "nearest_land": nearest,
-                }
-            )
-
         # The present atlas is indexed before serving: a query of it takes
         # about a millisecond. Another day is indexed on first use, in a thread.
-        return await _answer(date is None, compute)
+        return await _answer(date is None, lambda: at_body(lon, lat, date))
 
     @app.get(
         "/within",
