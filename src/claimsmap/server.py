@@ -404,6 +404,7 @@ def create_app(
         "Distances are geodesic on WGS84; points are (lon, lat) degrees. "
         f"Answers follow query schema version {SCHEMA_VERSION} (docs/queries.md).",
     )
+
     # The bounds first, then CORS around them, so that refusals carry CORS
     # headers too and a browser can read why.
     def place(text: str) -> Any:
