@@ -129,7 +129,6 @@ UNSOURCED = {
     ("island-balabac", "id"),
     ("island-natuna-besar", "ms"),
     ("island-natuna-besar", "vi"),
-    ("island-miyako-jima", "ko"),
     ("island-ishigaki-jima", "zh-Hant"),
 }
 
