@@ -112,8 +112,6 @@ PARTY_LANGUAGES = {
 # Pairs no citable source has shown yet (see scripts/islands.json): a name
 # found is added there and its pair struck from here.
 UNSOURCED = {
-    ("island-taiwan", "fil"),
-    ("island-hainan", "zh-Hant"),
     ("island-luzon", "ms"),
     ("island-luzon", "id"),
     ("island-palawan", "fil"),
