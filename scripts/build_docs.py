@@ -164,16 +164,20 @@ def land_claims_md() -> list[str]:
         "date of control is given (`since` is empty): Natural Earth gives none.",
         "",
         "Names: English, Chinese and Japanese for every area (Natural Earth's "
-        "`NAME_EN`, `NAME_ZH`, `NAME_JA`); in the other languages of the parties "
-        f"where a source gives them (`{prov['names']}`): Hindi and traditional "
-        "Chinese from the same Natural Earth file, Hindi, Korean and Japanese "
-        "names and the PRC's name for Arunachal Pradesh (藏南地区, Zangnan) "
-        "from the pages cited. Every name and alias says where it was read "
-        "(`names_sources`, below), and the schema refuses a name without a "
-        "source. Not yet in the layer, for want of a source read: Russian for "
-        "the southern Kurils, Urdu for the Shaksgam valley, Dzongkha for "
-        "Bhutan's areas, Hindi for the Samdu and Tirpani valleys, and the PRC's "
-        "own names for the smaller Himalayan areas and the Shaksgam valley.",
+        "`NAME_EN`, `NAME_ZH`, `NAME_JA`), and in the other languages of the "
+        "parties where a source gives them "
+        f"(`{prov['names']}`): Hindi and traditional Chinese from the same "
+        "Natural Earth file; Hindi for Demchok, Bara Hoti and the Shaksgam "
+        "valley, Urdu for the Shaksgam valley, Korean for Dokdo and Russian for "
+        "the southern Kurils from the pages cited. Where a party's own name "
+        "differs from Natural Earth's in its language it is the name and "
+        "Natural Earth's an alias: the PRC's 藏南地区 (Zangnan) for Arunachal "
+        "Pradesh, Japan's 北方領土 (北方四島) for the southern Kurils. Every "
+        "name and alias says where it was read (`names_sources`, below), and "
+        "the schema refuses a name without a source. Not yet in the layer, for "
+        "want of a source read: Dzongkha for Bhutan's areas, Hindi for the "
+        "Samdu and Tirpani valleys, and the PRC's own names for the Samdu, "
+        "Tirpani and Bara Hoti valleys.",
         "",
         "| id | km² | held by | claimants | views |",
         "| --- | --- | --- | --- | --- |",

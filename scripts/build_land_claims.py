@@ -253,9 +253,12 @@ def build_features() -> list[dict]:
             "the older drawing is kept."
         )
         names = _names(props, extra_names.get(brk, {}))
+        # A party's own name may replace the extract's in its language; the
+        # extract's stays an alias.
+        replaced = set(_names(props, {}).values()) - set(names.values())
         aliases = sorted(
-            {brk, *ALIASES.get(brk, []), *extra_aliases.get(brk, [])}
-            - {name, *_names(props, {}).values()}
+            {brk, *ALIASES.get(brk, []), *extra_aliases.get(brk, []), *replaced}
+            - {name, *names.values()}
         )
         features.append(
             {

@@ -297,11 +297,22 @@ def test_views_must_map_parties_to_parties():
 # Names in the parties' languages that Natural Earth's extract lacks, each read
 # in a cited page (scripts/sources/ne-10m-disputed-areas-names.json).
 PARTY_NAMES = {
-    "land-arunachal-pradesh": ["藏南地区", "Zangnan", "South Tibet"],
+    "land-arunachal-pradesh": ["藏南地区", "藏南", "Zangnan", "阿鲁纳恰尔邦"],
     "land-demchok": ["देमचोक", "डेमचोक"],
     "land-bara-hotii-valleys": ["बाड़ाहोती", "बाराहोती"],
-    "land-shaksgam-valley": ["शक्सगाम घाटी"],
-    "land-southern-kuril-islands": ["北方領土"],
+    "land-shaksgam-valley": [
+        "शक्सगाम घाटी",
+        "शक्सगाम वादी",
+        "وادی شکسام",
+        "沙克思干谷地",
+    ],
+    "land-southern-kuril-islands": [
+        "Южные Курилы",
+        "Южные Курильские острова",
+        "北方領土",
+        "北方四島",
+        "千島列島",
+    ],
     "land-dokdo-takeshima": ["독도", "獨島"],
 }
 
@@ -319,10 +330,17 @@ def test_every_name_is_sourced_and_finds_its_area(claims, fid):
 
 
 def test_party_languages_where_a_source_gives_them(claims):
-    assert claims.loc["land-dokdo-takeshima", "names"]["ko"] == "독도"
-    assert claims.loc["land-demchok", "names"]["hi"] == "देमचोक"
-    assert claims.loc["land-shaksgam-valley", "names"]["hi"] == "शक्सगाम घाटी"
+    """Each party's own name in its language; the extract's stays an alias."""
+    names = claims["names"]
+    assert names["land-dokdo-takeshima"]["ko"] == "독도"
+    assert names["land-southern-kuril-islands"]["ru"] == "Южные Курилы"
+    assert names["land-southern-kuril-islands"]["ja"] == "北方領土"
+    assert names["land-arunachal-pradesh"]["zh"] == "藏南地区"
+    assert names["land-demchok"]["hi"] == "देमचोक"
+    assert names["land-shaksgam-valley"]["ur"] == "وادی شکسام"
+    assert "阿鲁纳恰尔邦" in claims.loc["land-arunachal-pradesh", "aliases"]
     assert cm.find("zangnan").id == "land-arunachal-pradesh"
+    assert cm.find("южные курилы").id == "land-southern-kuril-islands"
 
 
 def test_a_name_without_a_source_is_refused():
