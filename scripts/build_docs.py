@@ -176,8 +176,9 @@ def land_claims_md() -> list[str]:
         "name and alias says where it was read (`names_sources`, below), and "
         "the schema refuses a name without a source. Not yet in the layer, for "
         "want of a source read: Dzongkha for Bhutan's areas, Hindi for the "
-        "Samdu and Tirpani valleys, and the PRC's own names for the Samdu, "
-        "Tirpani and Bara Hoti valleys.",
+        "Samdu and Tirpani valleys, and the PRC's own names for the Samdu and "
+        "Tirpani valleys (its names for Demchok, 巴里加斯 Parigas, and for Bara "
+        "Hoti, 乌热, are in).",
         "",
         "| id | km² | held by | claimants | views |",
         "| --- | --- | --- | --- | --- |",

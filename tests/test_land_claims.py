@@ -298,8 +298,8 @@ def test_views_must_map_parties_to_parties():
 # in a cited page (scripts/sources/ne-10m-disputed-areas-names.json).
 PARTY_NAMES = {
     "land-arunachal-pradesh": ["藏南地区", "藏南", "Zangnan", "阿鲁纳恰尔邦"],
-    "land-demchok": ["देमचोक", "डेमचोक"],
-    "land-bara-hotii-valleys": ["बाड़ाहोती", "बाराहोती"],
+    "land-demchok": ["देमचोक", "डेमचोक", "巴里加斯", "Parigas"],
+    "land-bara-hotii-valleys": ["बाड़ाहोती", "बाराहोती", "乌热"],
     "land-shaksgam-valley": [
         "शक्सगाम घाटी",
         "शक्सगाम वादी",
