@@ -161,22 +161,39 @@ def land_claims_md() -> list[str]:
         "(India gives the state's area as 83,743 km²). India's and China's "
         "official maps of the Line of Actual Control are not published as "
         "coordinates; no more exact open source for these areas is known. No "
-        "date of control is given (`since` is empty): Natural Earth gives none. "
-        "Names: English, Chinese and Japanese for every area; Hindi and "
-        f"traditional Chinese (`{prov['names']}`, from the same Natural Earth "
-        "file) so far only for Arunachal Pradesh and Aksai Chin. Korean names "
-        "for Dokdo, Russian for the Kurils, Hindi for the smaller Himalayan "
-        "areas and Dzongkha for Bhutan's are not yet in the layer.",
+        "date of control is given (`since` is empty): Natural Earth gives none.",
+        "",
+        "Names: English, Chinese and Japanese for every area (Natural Earth's "
+        "`NAME_EN`, `NAME_ZH`, `NAME_JA`), and in the other languages of the "
+        "parties where a source gives them "
+        f"(`{prov['names']}`): Hindi and traditional Chinese from the same "
+        "Natural Earth file; Hindi for Demchok, Bara Hoti and the Shaksgam "
+        "valley, Urdu for the Shaksgam valley, Korean for Dokdo and Russian for "
+        "the southern Kurils from the pages cited. Where a party's own name "
+        "differs from Natural Earth's in its language it is the name and "
+        "Natural Earth's an alias: the PRC's 藏南地区 (Zangnan) for Arunachal "
+        "Pradesh, Japan's 北方領土 (北方四島) for the southern Kurils. Every "
+        "name and alias says where it was read (`names_sources`, below), and "
+        "the schema refuses a name without a source. Not yet in the layer, for "
+        "want of a source read: Dzongkha for Bhutan's areas, Hindi for the "
+        "Samdu and Tirpani valleys, and the PRC's own names for the Samdu and "
+        "Tirpani valleys (its names for Demchok, 巴里加斯 Parigas, and for Bara "
+        "Hoti, 乌热, are in).",
         "",
         "| id | km² | held by | claimants | views |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for _, row in cm.load(LAND_CLAIMS).iterrows():
+    claims = cm.load(LAND_CLAIMS)
+    for _, row in claims.iterrows():
         views = ", ".join(f"{k}: {v}" for k, v in row["views"].items())
         out.append(
             f"| `{row['id']}` | {row['area_km2']:,.2f} | {row['controller']} | "
             f"{', '.join(row['claimants'])} | {views} |"
         )
+    out += ["", "| id | name | where it was read |", "| --- | --- | --- |"]
+    for _, row in claims.iterrows():
+        for name, where in row["names_sources"].items():
+            out.append(f"| `{row['id']}` | {name} | {where} |")
     return [*out, ""]
 
 

@@ -46,8 +46,9 @@ SOURCE = (
     / "sources"
     / "ne-10m-disputed-areas-east-asia.geojson"
 )
-# Names the extract lacks (Hindi, traditional Chinese), from the same
-# Natural Earth attribute file; see its "note".
+# Names the extract lacks (Hindi, Korean, traditional Chinese, ...), each with
+# where it was read: Natural Earth's attribute file or a cited page; see its
+# "note".
 NAMES = SOURCE.with_name("ne-10m-disputed-areas-names.json")
 OUTPUT = DATA / f"{LAYER_ID}.geojson"
 DECIMALS = 6  # as the input: 0.000001 deg ~ 0.1 m
@@ -108,6 +109,12 @@ AREAS = {
 # Takeshima is the Hepburn romanisation of NAME_JA 竹島, the name Japan's
 # Ministry of Foreign Affairs uses in English.
 ALIASES = {"Dokdo": ["Takeshima"]}
+#: Where the names that come with the extract and the aliases above are read.
+_NE_COLUMNS = {"en": "NAME_EN", "zh": "NAME_ZH", "ja": "NAME_JA"}
+_TAKESHIMA = (
+    "Hepburn romanisation of Natural Earth's NAME_JA 竹島, the name Japan's "
+    "Ministry of Foreign Affairs uses in English"
+)
 # Parties whose view the file's columns do not give, where Natural Earth's own
 # note says it: Pakistan ceded the Shaksgam valley to China.
 EXTRA_VIEWS = {"Shaksam Valley": {"PAK": "CHN"}}
@@ -168,15 +175,44 @@ def _views(props: dict, claimants: list[str], brk: str) -> dict[str, str]:
 
 
 def _names(props: dict, extra: dict[str, str]) -> dict[str, str]:
-    names = {"en": props["NAME_EN"], "zh": props["NAME_ZH"], "ja": props["NAME_JA"]}
+    names = {lang: props[column] for lang, column in _NE_COLUMNS.items()}
     names.update(extra)
     return {k: v for k, v in sorted(names.items()) if v}
+
+
+def _names_sources(
+    props: dict, names: dict[str, str], aliases: list[str], cited: dict[str, list]
+) -> dict[str, str]:
+    """Where each of an area's names and aliases was read: ``{name: citation}``.
+
+    The extract's own columns and ``BRK_NAME`` cite Natural Earth's attribute
+    file; every other name must be cited in the names file (``cited``: name to
+    ``[citation, url]``), or the build stops rather than ship an unsourced name.
+    """
+    where = f"{ATTRIBUTE_REPO}, {ATTRIBUTE_PATH} at commit {ATTRIBUTE_COMMIT[:12]}"
+    out = {}
+    for column in _NE_COLUMNS.values():
+        if props.get(column):
+            out[props[column]] = f"Natural Earth, column {column} ({where})"
+    out.setdefault(props["BRK_NAME"], f"Natural Earth, column BRK_NAME ({where})")
+    if props["NAME_JA"] == "竹島":
+        out["Takeshima"] = f"{_TAKESHIMA} ({where})"
+    for name, (citation, url) in cited.items():
+        out[name] = f"{citation} ({where if url == ATTRIBUTE_URL else url})"
+    missing = [n for n in [*names.values(), *aliases] if n not in out]
+    if missing:
+        raise SystemExit(
+            f"{NAMES.name}: no source for {missing} of {props['BRK_NAME']!r}; "
+            "cite each name under 'sources' or leave it out"
+        )
+    return {n: out[n] for n in sorted({*names.values(), *aliases})}
 
 
 def build_features() -> list[dict]:
     raw = json.loads(SOURCE.read_text(encoding="utf-8"))
     supplement = json.loads(NAMES.read_text(encoding="utf-8"))
     extra_names, extra_aliases = supplement["names"], supplement["aliases"]
+    cited = supplement["sources"]
     land = cm.load(BASEMAP)
     units = dict(zip(land["id"], land.geometry, strict=True))
     holders = dict(zip(land["id"], land["controller"], strict=True))
@@ -216,13 +252,21 @@ def build_features() -> list[dict]:
             f"geometry (bounding boxes overlap {props['geometry_bbox_match']:.3f}); "
             "the older drawing is kept."
         )
+        names = _names(props, extra_names.get(brk, {}))
+        # A party's own name may replace the extract's in its language; the
+        # extract's stays an alias.
+        replaced = set(_names(props, {}).values()) - set(names.values())
+        aliases = sorted(
+            {brk, *ALIASES.get(brk, []), *extra_aliases.get(brk, []), *replaced}
+            - {name, *names.values()}
+        )
         features.append(
             {
                 "type": "Feature",
                 "properties": {
                     "id": f"land-{slug}",
                     "name": name,
-                    "names": _names(props, extra_names.get(brk, {})),
+                    "names": names,
                     "kind": "claim-area",
                     "claimants": claimants,
                     "controller": holder_code,
@@ -245,9 +289,9 @@ def build_features() -> list[dict]:
                     "source_url": ATTRIBUTE_URL,
                     "precision_m": 5000 if how == "land" else 1000,
                     "views": views,
-                    "aliases": sorted(
-                        {brk, *ALIASES.get(brk, []), *extra_aliases.get(brk, [])}
-                        - {name, *_names(props, {}).values()}
+                    "aliases": aliases,
+                    "names_sources": _names_sources(
+                        props, names, aliases, cited.get(brk, {})
                     ),
                     "note": props["NOTE_BRK"],
                     "wikidata": props["WIKIDATAID"],

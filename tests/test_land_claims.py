@@ -33,6 +33,7 @@ CLAIMED = [
     "land-bhutan-chumbi-salient",
 ]
 HELD = ["land-aksai-chin", "land-shaksgam-valley"]
+ISLANDS = ["land-southern-kuril-islands", "land-dokdo-takeshima"]
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +98,7 @@ def test_layer_is_what_the_script_builds(script):
 
 
 def test_every_area_has_its_holder_claimants_and_views(claims):
-    assert list(claims.index) == [
-        *CLAIMED,
-        *HELD,
-        "land-southern-kuril-islands",
-        "land-dokdo-takeshima",
-    ]
+    assert list(claims.index) == [*CLAIMED, *HELD, *ISLANDS]
     for fid in CLAIMED:
         row = claims.loc[fid]
         assert row["controller"] in ("IND", "BTN") and "CHN" in row["claimants"]
@@ -295,4 +291,66 @@ def test_views_must_map_parties_to_parties():
     validate_feature(props, geom, file="x.geojson", index=0)
     props["views"] = {"CHN": "China"}
     with pytest.raises(InvalidFeatureError, match=r"'views' is \{'CHN': 'China'\}"):
+        validate_feature(props, geom, file="x.geojson", index=0)
+
+
+# Names in the parties' languages that Natural Earth's extract lacks, each read
+# in a cited page (scripts/sources/ne-10m-disputed-areas-names.json).
+PARTY_NAMES = {
+    "land-arunachal-pradesh": ["藏南地区", "藏南", "Zangnan", "阿鲁纳恰尔邦"],
+    "land-demchok": ["देमचोक", "डेमचोक", "巴里加斯", "Parigas"],
+    "land-bara-hotii-valleys": ["बाड़ाहोती", "बाराहोती", "乌热"],
+    "land-shaksgam-valley": [
+        "शक्सगाम घाटी",
+        "शक्सगाम वादी",
+        "وادی شکسام",
+        "沙克思干谷地",
+    ],
+    "land-southern-kuril-islands": [
+        "Южные Курилы",
+        "Южные Курильские острова",
+        "北方領土",
+        "北方四島",
+        "千島列島",
+    ],
+    "land-dokdo-takeshima": ["독도", "獨島"],
+}
+
+
+@pytest.mark.parametrize("fid", [*CLAIMED, *HELD, *ISLANDS])
+def test_every_name_is_sourced_and_finds_its_area(claims, fid):
+    """Each name and alias, in every language, says where it was read and finds it."""
+    row = claims.loc[fid]
+    cited = row["names_sources"]
+    assert set(cited) == {*row["names"].values(), *row["aliases"]}
+    assert set(PARTY_NAMES.get(fid, [])) <= set(cited)
+    for name, where in cited.items():
+        assert "http" in where or "natural-earth-vector" in where, (name, where)
+        assert cm.find(name).id == fid, name
+
+
+def test_party_languages_where_a_source_gives_them(claims):
+    """Each party's own name in its language; the extract's stays an alias."""
+    names = claims["names"]
+    assert names["land-dokdo-takeshima"]["ko"] == "독도"
+    assert names["land-southern-kuril-islands"]["ru"] == "Южные Курилы"
+    assert names["land-southern-kuril-islands"]["ja"] == "北方領土"
+    assert names["land-arunachal-pradesh"]["zh"] == "藏南地区"
+    assert names["land-demchok"]["hi"] == "देमचोक"
+    assert names["land-shaksgam-valley"]["ur"] == "وادی شکسام"
+    assert "阿鲁纳恰尔邦" in claims.loc["land-arunachal-pradesh", "aliases"]
+    assert cm.find("zangnan").id == "land-arunachal-pradesh"
+    assert cm.find("южные курилы").id == "land-southern-kuril-islands"
+
+
+def test_a_name_without_a_source_is_refused():
+    path = ROOT / "src/claimsmap/data/geojson/land-claims.geojson"
+    feature = json.loads(path.read_text("utf-8"))["features"][-1]
+    props, geom = feature["properties"], shape(feature["geometry"])
+    validate_feature(props, geom, file="x.geojson", index=0)
+    del props["names_sources"]["독도"]
+    with pytest.raises(InvalidFeatureError, match=r"gives no source for \['독도'\]"):
+        validate_feature(props, geom, file="x.geojson", index=0)
+    props["names_sources"] = {"독도": ""}
+    with pytest.raises(InvalidFeatureError, match=r"'names_sources' is"):
         validate_feature(props, geom, file="x.geojson", index=0)

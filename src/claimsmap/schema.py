@@ -253,6 +253,25 @@ def validate_feature(
             f"is {views!r}; map each party to the party it sees holding the "
             'place, e.g. {"CHN": "CHN", "IND": "IND"}',
         )
+    cited = properties.get("names_sources")
+    if cited is not None:
+        aliases = properties.get("aliases") or []
+        if not isinstance(cited, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip()
+            for k, v in cited.items()
+        ):
+            raise fail(
+                "names_sources",
+                f"is {cited!r}; map each name to where it was read, e.g. "
+                '{"독도": "ko.wikipedia, article 독도 (https://...)"}',
+            )
+        unsourced = [n for n in [*names.values(), *aliases] if n not in cited]
+        if unsourced:
+            raise fail(
+                "names_sources",
+                f"gives no source for {unsourced!r}; cite every name and alias "
+                "or leave the name out",
+            )
     for field in _REQUIRED_BY_KIND.get(kind, ()):
         if not properties.get(field):
             raise fail(field, f"is missing; a {kind} needs it")
