@@ -112,22 +112,13 @@ PARTY_LANGUAGES = {
 # Pairs no citable source has shown yet (see scripts/islands.json): a name
 # found is added there and its pair struck from here.
 UNSOURCED = {
-    ("island-luzon", "ms"),
-    ("island-luzon", "id"),
-    ("island-palawan", "fil"),
-    ("island-palawan", "vi"),
     ("island-palawan", "id"),
     ("island-mindoro", "vi"),
     ("island-mindoro", "ms"),
-    ("island-mindoro", "id"),
     ("island-balabac", "zh"),
     ("island-balabac", "zh-Hant"),
     ("island-balabac", "fil"),
     ("island-balabac", "vi"),
-    ("island-balabac", "id"),
-    ("island-natuna-besar", "ms"),
-    ("island-natuna-besar", "vi"),
-    ("island-ishigaki-jima", "zh-Hant"),
 }
 
 
