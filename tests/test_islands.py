@@ -116,8 +116,6 @@ UNSOURCED = {
     ("island-mindoro", "vi"),
     ("island-mindoro", "ms"),
     ("island-balabac", "zh"),
-    ("island-balabac", "zh-Hant"),
-    ("island-balabac", "fil"),
     ("island-balabac", "vi"),
 }
 
