@@ -115,7 +115,6 @@ UNSOURCED = {
     ("island-palawan", "id"),
     ("island-mindoro", "vi"),
     ("island-mindoro", "ms"),
-    ("island-balabac", "zh"),
     ("island-balabac", "vi"),
 }
 
