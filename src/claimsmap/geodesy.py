@@ -445,7 +445,7 @@ def distance(a: Any, b: Any) -> Distance:
         # A point and a shape: only the edges that can hold the minimum are
         # solved on the ellipsoid (the screening of distances_to).
         point, shape = (ga, gb) if ga.geom_type == "Point" else (gb, ga)
-        _, q = _nearest_on_edges(np.array([[point.x, point.y]]), _segments(shape))
+        _, q = _edges_of(shape).nearest(np.array([[point.x, point.y]]))
         on_shape = (float(q[0, 0]), float(q[0, 1]))
         if point is ga:
             return _inverse((point.x, point.y), on_shape)
@@ -665,6 +665,8 @@ class _Edges:
         self, points: np.ndarray, *, chunk: int = 1024
     ) -> tuple[np.ndarray, np.ndarray]:
         """Geodesic distance (m) and nearest point on the edges, for each point."""
+        if len(points) == 1 and len(self.segs) <= _ONE_POINT_EDGES:
+            return self._nearest_one(points)
         metres = np.empty(len(points))
         nearest = np.empty((len(points), 2))
         for start in range(0, len(points), chunk):
@@ -673,6 +675,41 @@ class _Edges:
             got = self.exact(block, i, j)
             metres[start : start + chunk], nearest[start : start + chunk] = got
         return metres, nearest
+
+    def _nearest_one(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` for one point (1, 2), screening every edge at once.
+
+        The edges kept are every one that :meth:`candidates` keeps, and maybe
+        a few more (the bound is that of the nearest chord alone), and each is
+        solved alone: the answer is the same, without the blocks' work.
+        """
+        m = len(self.segs)
+        gap, t = self._gaps(_ecef(point), np.zeros(m, dtype=np.intp), np.arange(m))
+        k = int(np.argmin(gap))
+        upper = self._upper(point, np.array([k]), t[k : k + 1])[0]
+        j = np.flatnonzero(gap - self.sag <= upper)
+        return self.exact(point, np.zeros(len(j), dtype=np.intp), j)
+
+
+# Shapes with at most this many vertices keep their edges for the next query.
+_KEPT_EDGES_VERTICES = 20_000
+
+
+def _edges_of(shape: BaseGeometry) -> _Edges:
+    """The screened edges of a shape; kept for the last few small shapes."""
+    if shapely.get_num_coordinates(shape) > _KEPT_EDGES_VERTICES:
+        return _Edges(_segments(shape))
+    return _kept_edges(shapely.to_wkb(shape))
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_edges(wkb: bytes) -> _Edges:
+    """The edges of the shape written as ``wkb`` (exact: WKB keeps every bit)."""
+    return _Edges(_segments(shapely.from_wkb(wkb)))
+
+
+# Sources of at most this many edges are screened edge by edge for one point.
+_ONE_POINT_EDGES = 2048
 
 
 def _nearest_on_edges(
