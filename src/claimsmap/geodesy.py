@@ -1017,6 +1017,8 @@ class NearestIndex:
         self._a3, self._d3, self._pad = a3, d3, pad
         self._starts, self._counts = starts, counts
         self._centres = centres
+        # The centres' coordinates apart, for the distances of every query.
+        self._cx, self._cy, self._cz = (centres[:, c].copy() for c in range(3))
         self._radii = np.maximum.reduceat(reach + pad, starts)
 
     def _covering(self, lon: float, lat: float) -> np.ndarray:
@@ -1073,7 +1075,9 @@ class NearestIndex:
         if not len(self._segs):
             return None
         p3 = _xyz(np.array([lon, lat]))
-        low = np.linalg.norm(self._centres - p3, axis=1) - self._radii
+        x, y, z = p3
+        far = (self._cx - x) ** 2 + (self._cy - y) ** 2 + (self._cz - z) ** 2
+        low = np.sqrt(far) - self._radii
         # An upper bound: the exact distance to a vertex of the likeliest piece.
         k = int(np.argmin(low))
         span = np.arange(self._starts[k], self._starts[k] + self._counts[k])
