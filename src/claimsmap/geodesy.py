@@ -811,6 +811,58 @@ def _nearest_along(
     return metres, points
 
 
+def _clip(x: float, lo: float, hi: float) -> float:
+    """``numpy.clip`` of one number (the same comparisons, the same zeros)."""
+    x = x if x > lo else lo
+    return x if x < hi else hi
+
+
+def _nearest_along_one(
+    lon: float,
+    lat: float,
+    a_lon: float,
+    a_lat: float,
+    b_lon: float,
+    b_lat: float,
+    start: float,
+) -> float:
+    """:func:`_nearest_along` of one point and one segment, in Python floats.
+
+    The same steps in the same arithmetic (PROJ's geodesic solutions, the
+    same trigonometry), so the same metres to the bit, without the cost of
+    arrays of one. A segment whose steps do not settle is left to
+    :func:`_nearest_on_segments`, as there.
+    """
+    az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
+    s = seg * _clip(start, 0.0, 1.0)
+    for _ in range(20):
+        q_lon, q_lat, back = GEOD.fwd(a_lon, a_lat, az, s)
+        to_p, _, d = GEOD.inv(q_lon, q_lat, lon, lat)
+        theta = math.radians(to_p - back - 180.0)
+        ang = d / _EARTH_RADIUS
+        # numpy's arctan2, as the arrays use (the C library's may differ).
+        turn = np.arctan2(math.sin(ang) * math.cos(theta), math.cos(ang))
+        moved = _clip(s + _EARTH_RADIUS * float(turn), 0.0, seg)
+        settled = abs(moved - s) <= 1e-4
+        s = moved
+        if settled:
+            break
+    else:
+        p, a, b = (
+            np.array([[lon, lat]]),
+            np.array([[a_lon, a_lat]]),
+            np.array([[b_lon, b_lat]]),
+        )
+        return float(_nearest_on_segments(p, a, b)[0][0])
+    q_lon, q_lat, _ = GEOD.fwd(a_lon, a_lat, az, s)
+    # The ends compete: where the minimum is at an end the steps stop at it.
+    return min(
+        GEOD.inv(lon, lat, q_lon, q_lat)[2],
+        GEOD.inv(lon, lat, a_lon, a_lat)[2],
+        GEOD.inv(lon, lat, b_lon, b_lat)[2],
+    )
+
+
 def _chords(segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (m, 2, 2) lon/lat as chords in 3-D: starts, vectors and pads.
 
@@ -826,8 +878,14 @@ def _chords(segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a3, d3, sag + 1e-3 * np.sqrt(len2) + 1e-3
 
 
+def _squared_lengths(d3: np.ndarray) -> np.ndarray:
+    """Squared lengths of chords (..., 3), with 1 for a chord of length 0."""
+    len2 = np.sum(d3 * d3, axis=-1)
+    return np.where(len2 == 0, 1, len2)
+
+
 def _bounds(
-    rel: np.ndarray, d3: np.ndarray, pad: np.ndarray
+    rel: np.ndarray, d3: np.ndarray, pad: np.ndarray, len2: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower and upper bounds of geodesic distances from points to edges.
 
@@ -835,10 +893,14 @@ def _bounds(
     against ``d3`` and ``pad``); returns the bounds in metres and where along
     each chord the point projects (0..1). A distance on the ellipsoid is
     within :data:`_ELLIPSOID_LOW` .. :data:`_ELLIPSOID_HIGH` of the sphere's.
+    ``len2`` is the squared lengths of the chords, with 1 for an empty one
+    (computed when not given).
     """
-    len2 = np.sum(d3 * d3, axis=-1)
-    t = np.clip(np.sum(rel * d3, axis=-1) / np.where(len2 == 0, 1, len2), 0, 1)
-    gap = np.linalg.norm(rel - t[..., None] * d3, axis=-1)
+    if len2 is None:
+        len2 = _squared_lengths(d3)
+    t = np.clip(np.sum(rel * d3, axis=-1) / len2, 0, 1)
+    off = rel - t[..., None] * d3
+    gap = np.sqrt(np.einsum("...i,...i->...", off, off))
     chord = np.minimum(1.0, (gap + pad) / (2 * _EARTH_RADIUS))
     upper = _ELLIPSOID_HIGH * 2 * _EARTH_RADIUS * np.arcsin(chord) + 1.0
     return _ELLIPSOID_LOW * (gap - pad), upper, t
@@ -939,6 +1001,8 @@ def distance_matrix(
 # of radius _EARTH_RADIUS through the same (lon, lat): the ellipsoid's radii of
 # curvature lie between 0.9944 and 1.0045 times that radius.
 _ELLIPSOID_LOW, _ELLIPSOID_HIGH = 0.99, 1.01
+# A point query measures at most this many edges one by one (else as arrays).
+_ONE_BY_ONE = 32
 
 
 class NearestIndex:
@@ -1015,6 +1079,7 @@ class NearestIndex:
         )
         self._segs, self._owner = segs, owner
         self._a3, self._d3, self._pad = a3, d3, pad
+        self._len2 = _squared_lengths(d3)
         self._starts, self._counts = starts, counts
         self._centres = centres
         # The centres' coordinates apart, for the distances of every query.
@@ -1039,7 +1104,9 @@ class NearestIndex:
         offsets = np.repeat(self._starts[keep] - np.cumsum(counts) + counts, counts)
         idx = offsets + np.arange(int(counts.sum()))
         # The distance to an edge's chord bounds its geodesic distance.
-        lower, upper, t = _bounds(p3 - self._a3[idx], self._d3[idx], self._pad[idx])
+        lower, upper, t = _bounds(
+            p3 - self._a3[idx], self._d3[idx], self._pad[idx], self._len2[idx]
+        )
         return idx, lower, upper, t
 
     def _measure(
@@ -1049,6 +1116,31 @@ class NearestIndex:
         segs = self._segs[idx]
         here = np.repeat(np.array([[lon, lat]]), len(idx), axis=0)
         return _nearest_along(here, segs[:, 0], segs[:, 1], t)[0]
+
+    def _measure_nearest(
+        self, lon: float, lat: float, idx: np.ndarray, lower: np.ndarray, t: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The edges within a millimetre of the nearest, and their distances.
+
+        Edges are measured one by one (each as :meth:`_measure` does), in the
+        order of their lower bounds, until the next lower bound is more than
+        a millimetre past the nearest distance found: the edges passed over
+        cannot change which geometry is nearest, nor its distance. Returns
+        the positions of the edges measured and their distances (m).
+        """
+        measured, found = [], []
+        best = math.inf
+        for r in np.argsort(lower, kind="stable").tolist():
+            if lower[r] > best + 1e-3:
+                break
+            (a_lon, a_lat), (b_lon, b_lat) = self._segs[idx[r]].tolist()
+            metres = _nearest_along_one(
+                lon, lat, a_lon, a_lat, b_lon, b_lat, float(t[r])
+            )
+            measured.append(r)
+            found.append(metres)
+            best = min(best, metres)
+        return idx[measured], np.array(found)
 
     def nearest(self, lon: float, lat: float) -> tuple[int, float] | None:
         """The nearest geometry to a point and its geodesic distance.
@@ -1085,7 +1177,11 @@ class NearestIndex:
         bound = float(GEOD.inv(lon, lat, v[0], v[1])[2])
         idx, lower, upper, t = self._edges(p3, low, bound)
         keep = lower <= min(bound, float(upper.min()))
-        idx, metres = idx[keep], self._measure(lon, lat, idx[keep], t[keep])
+        idx, lower, t = idx[keep], lower[keep], t[keep]
+        if len(idx) > _ONE_BY_ONE:
+            metres = self._measure(lon, lat, idx, t)
+        else:
+            idx, metres = self._measure_nearest(lon, lat, idx, lower, t)
         owner = self._owner[idx]
         first = int(owner[metres <= metres.min() + 1e-3].min())
         return first, float(metres[owner == first].min())
