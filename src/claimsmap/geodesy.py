@@ -687,8 +687,25 @@ class _Edges:
         gap, t = self._gaps(_ecef(point), np.zeros(m, dtype=np.intp), np.arange(m))
         k = int(np.argmin(gap))
         upper = self._upper(point, np.array([k]), t[k : k + 1])[0]
-        j = np.flatnonzero(gap - self.sag <= upper)
-        return self.exact(point, np.zeros(len(j), dtype=np.intp), j)
+        lower = gap - self.sag
+        j = np.flatnonzero(lower <= upper)
+        if len(j) > _ONE_BY_ONE:
+            return self.exact(point, np.zeros(len(j), dtype=np.intp), j)
+        # One by one, nearest lower bound first: an edge whose lower bound is
+        # past the nearest distance found cannot be nearest, and is passed over.
+        lon, lat = point[0].tolist()
+        best, solved = math.inf, {}
+        for r in j[np.argsort(lower[j], kind="stable")].tolist():
+            if lower[r] > best:
+                break
+            (a_lon, a_lat), (b_lon, b_lat) = self.segs[r].tolist()
+            solved[r] = _nearest_on_segment(lon, lat, a_lon, a_lat, b_lon, b_lat)
+            best = min(best, solved[r][0])
+        # As exact(): of edges equally near, the last one's point.
+        found = [solved[r] for r in sorted(solved)]
+        metres = min(f[0] for f in found)
+        where = [f[1] for f in found if f[0] == metres][-1]
+        return np.array([metres]), np.array([where])
 
 
 # Shapes with at most this many vertices keep their edges for the next query.
@@ -811,6 +828,48 @@ def _nearest_along(
     return metres, points
 
 
+def _nearest_on_segment(
+    lon: float, lat: float, a_lon: float, a_lat: float, b_lon: float, b_lat: float
+) -> tuple[float, tuple[float, float]]:
+    """:func:`_nearest_on_segments` of one point and one segment, in Python floats.
+
+    The same steps in the same arithmetic, so the same metres and point to
+    the bit, without the cost of arrays of one.
+    """
+    az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
+    s = seg / 2
+    for _ in range(_FOOT_STEPS):
+        new = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
+        moved = abs(new - s)
+        s = new
+        if not moved > 1e-5:
+            break
+    found = []
+    for along in (s, 0.0, seg):
+        q_lon, q_lat, _ = GEOD.fwd(a_lon, a_lat, az, along)
+        found.append((GEOD.inv(lon, lat, q_lon, q_lat)[2], (q_lon, q_lat)))
+    # The first of the nearest, as argmin takes it.
+    return min(found, key=lambda f: f[0])
+
+
+def _step_along(
+    lon: float, lat: float, a_lon: float, a_lat: float, az: float, s: float, seg: float
+) -> float:
+    """One step of the foot of the perpendicular along a segment, in floats.
+
+    From ``s`` metres along the geodesic from (a_lon, a_lat) at azimuth
+    ``az``, the along-track distance of the point, kept within 0..seg: the
+    arithmetic of the array versions, element by element.
+    """
+    q_lon, q_lat, back = GEOD.fwd(a_lon, a_lat, az, s)
+    towards, _, d = GEOD.inv(q_lon, q_lat, lon, lat)
+    angle = math.radians(towards - back - 180.0)
+    sigma = d / _EARTH_RADIUS
+    # numpy's arctan2, as the arrays use (the C library's may differ).
+    turn = np.arctan2(math.sin(sigma) * math.cos(angle), math.cos(sigma))
+    return _clip(s + _EARTH_RADIUS * float(turn), 0.0, seg)
+
+
 def _clip(x: float, lo: float, hi: float) -> float:
     """``numpy.clip`` of one number (the same comparisons, the same zeros)."""
     x = x if x > lo else lo
@@ -836,13 +895,7 @@ def _nearest_along_one(
     az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
     s = seg * _clip(start, 0.0, 1.0)
     for _ in range(20):
-        q_lon, q_lat, back = GEOD.fwd(a_lon, a_lat, az, s)
-        to_p, _, d = GEOD.inv(q_lon, q_lat, lon, lat)
-        theta = math.radians(to_p - back - 180.0)
-        ang = d / _EARTH_RADIUS
-        # numpy's arctan2, as the arrays use (the C library's may differ).
-        turn = np.arctan2(math.sin(ang) * math.cos(theta), math.cos(ang))
-        moved = _clip(s + _EARTH_RADIUS * float(turn), 0.0, seg)
+        moved = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
         settled = abs(moved - s) <= 1e-4
         s = moved
         if settled:
