@@ -405,8 +405,14 @@ FeatureName = Annotated[str, Path(min_length=1, max_length=200)]
 PresetName = Annotated[str, Path(pattern=r"^[a-z-]{1,40}$")]
 
 
+# Values that are JSON-safe as they are (their exact types, not subclasses).
+_SAFE = frozenset({str, int, bool, type(None)})
+
+
 def _clean(value: Any) -> Any:
     """JSON-safe values: NaN and infinities as null, numpy scalars as Python."""
+    if type(value) in _SAFE:
+        return value
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
