@@ -475,6 +475,17 @@ def _xyz(lonlat: np.ndarray) -> np.ndarray:
     )
 
 
+def _xyz_one(lon: float, lat: float) -> tuple[float, float, float]:
+    """:func:`_xyz` of one point, in Python floats (the same arithmetic)."""
+    lon_r, lat_r = math.radians(lon), math.radians(lat)
+    cos_lat = math.cos(lat_r)
+    return (
+        _EARTH_RADIUS * (cos_lat * math.cos(lon_r)),
+        _EARTH_RADIUS * (cos_lat * math.sin(lon_r)),
+        _EARTH_RADIUS * math.sin(lat_r),
+    )
+
+
 def _chord_gaps(
     points: np.ndarray, segs: np.ndarray, *, chunk: int = 1024
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
@@ -1219,8 +1230,8 @@ class NearestIndex:
             return int(covering[0]), 0.0
         if not len(self._segs):
             return None
-        p3 = _xyz(np.array([lon, lat]))
-        x, y, z = p3
+        x, y, z = _xyz_one(lon, lat)
+        p3 = np.array([x, y, z])
         far = (self._cx - x) ** 2 + (self._cy - y) ** 2 + (self._cz - z) ** 2
         low = np.sqrt(far) - self._radii
         # An upper bound: the exact distance to a vertex of the likeliest piece.

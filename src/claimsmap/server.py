@@ -19,6 +19,7 @@ The schema of each answer is documented in ``docs/queries.md`` and at
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints'
 # annotations at run time.
 import contextlib
+import functools
 import json
 import math
 import os
@@ -494,10 +495,16 @@ def create_app(
 
     def small(where: Any) -> bool:
         """Whether a place is a point or a shape with few vertices."""
-        import shapely
-
         if isinstance(where, tuple):
             return True
+        if isinstance(where, str):
+            return small_shape(where)  # the atlas never changes: kept
+        return small_shape.__wrapped__(where)
+
+    @functools.lru_cache(maxsize=1024)
+    def small_shape(where: Any) -> bool:
+        import shapely
+
         try:
             geometry = cm.find(where).geometry
         except ClaimsmapError:
