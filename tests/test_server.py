@@ -344,14 +344,19 @@ DIRECT_QUERIES = [
     ("/distance", "a=Ishigaki+Island&b=123.5%2C25.7"),
     ("/distance", "a=%E9%87%A3%E9%AD%9A%E8%87%BA&b=Itu+Aba"),  # 釣魚臺
     ("/distance", "a=118%2C23&b=122%2C27"),
+    ("/features/Itu%20Aba", ""),
+    ("/features/%E9%BB%84%E5%B2%A9%E5%B2%9B", ""),  # 黄岩岛
+    ("/features/island-ishigaki-jima", ""),
+    ("/layers/bases", "limit=10"),
+    ("/layers/Senkaku%20Islands", "limit=3"),
 ]
 
 
-def _direct_routes_of(app):
+def _direct_routes_of(app, kind="direct"):
     from claimsmap.server import _Bounds
 
     (bounds,) = [m for m in app.user_middleware if m.cls is _Bounds]
-    return bounds.kwargs["direct"]
+    return bounds.kwargs[kind]
 
 
 def test_plain_queries_are_answered_directly_and_the_rest_go_to_the_app():
@@ -359,6 +364,8 @@ def test_plain_queries_are_answered_directly_and_the_rest_go_to_the_app():
 
     direct = _direct_routes_of(create_app())
     for path, query in DIRECT_QUERIES:
+        if path.startswith(("/features/", "/layers/")):
+            continue
         assert direct[path](query.encode()) is not None, (path, query)
     # Left to FastAPI, which validates and answers the documented 4xx.
     for path, query in [
@@ -379,10 +386,52 @@ def test_plain_queries_are_answered_directly_and_the_rest_go_to_the_app():
 @pytest.mark.parametrize(("path", "query"), DIRECT_QUERIES)
 def test_a_direct_answer_is_the_applications_answer_byte_for_byte(server, path, query):
     origin = {"Origin": ORIGIN}
-    direct = httpx.get(f"{server}{path}?{query}", headers=origin, timeout=60)
-    # An extra parameter sends the same question through FastAPI's route.
+    # An extra parameter sends the same question through FastAPI's route
+    # (first: a layer is answered directly once the route has answered it).
     routed = httpx.get(f"{server}{path}?{query}&via=app", headers=origin, timeout=60)
+    direct = httpx.get(f"{server}{path}?{query}", headers=origin, timeout=60)
     assert direct.status_code == routed.status_code == 200
     assert direct.content == routed.content
     for header in ("content-type", "access-control-allow-origin"):
         assert direct.headers[header] == routed.headers[header], header
+
+
+def test_features_and_layers_are_answered_directly_once_known():
+    from fastapi.testclient import TestClient
+
+    from claimsmap.server import create_app
+
+    app = create_app()
+    named = _direct_routes_of(app, "named")
+    feature, layer = named["/features/"], named["/layers/"]
+    client = TestClient(app)
+    # A feature is answered from the path's name, as FastAPI's route answers it.
+    for name in ["Itu Aba", "黄岩岛", "island-ishigaki-jima"]:
+        body = feature(name, b"")
+        assert body is not None, name
+        assert body == client.get(f"/features/{quote(name)}").content
+        assert feature(name, b"") is body  # kept
+    # A layer only once FastAPI's route has answered the same question.
+    assert layer("bases", b"limit=10") is None
+    routed = client.get("/layers/bases", params={"limit": 10})
+    assert routed.status_code == 200
+    assert layer("bases", b"limit=10") == routed.content
+    assert layer("Bases", b"limit=10") == routed.content  # the same layer
+    # Left to FastAPI, which validates and answers the documented 4xx.
+    for name, query in [
+        ("Nowhere at all", b""),  # unknown: a 404
+        ("Itu Aba", b"x=1"),
+        ("", b""),
+        ("x" * 201, b""),
+    ]:
+        assert feature(name, query) is None, (name, query)
+    for layer_id, query in [
+        ("bases", b"limit=010"),
+        ("bases", b"limit=0"),
+        ("bases", b"limit=5001"),
+        ("bases", b"limit=10&limit=10"),
+        ("bases", b"limit=10&at=2020"),
+        ("bases", b"limit=ten"),
+        ("no-such-layer", b"limit=10"),
+    ]:
+        assert layer(layer_id, query) is None, (layer_id, query)

@@ -445,7 +445,7 @@ def distance(a: Any, b: Any) -> Distance:
         # A point and a shape: only the edges that can hold the minimum are
         # solved on the ellipsoid (the screening of distances_to).
         point, shape = (ga, gb) if ga.geom_type == "Point" else (gb, ga)
-        _, q = _nearest_on_edges(np.array([[point.x, point.y]]), _segments(shape))
+        _, q = _edges_of(shape).nearest(np.array([[point.x, point.y]]))
         on_shape = (float(q[0, 0]), float(q[0, 1]))
         if point is ga:
             return _inverse((point.x, point.y), on_shape)
@@ -472,6 +472,17 @@ def _xyz(lonlat: np.ndarray) -> np.ndarray:
     lon, lat = np.radians(lonlat[..., 0]), np.radians(lonlat[..., 1])
     return _EARTH_RADIUS * np.stack(
         [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1
+    )
+
+
+def _xyz_one(lon: float, lat: float) -> tuple[float, float, float]:
+    """:func:`_xyz` of one point, in Python floats (the same arithmetic)."""
+    lon_r, lat_r = math.radians(lon), math.radians(lat)
+    cos_lat = math.cos(lat_r)
+    return (
+        _EARTH_RADIUS * (cos_lat * math.cos(lon_r)),
+        _EARTH_RADIUS * (cos_lat * math.sin(lon_r)),
+        _EARTH_RADIUS * math.sin(lat_r),
     )
 
 
@@ -665,6 +676,8 @@ class _Edges:
         self, points: np.ndarray, *, chunk: int = 1024
     ) -> tuple[np.ndarray, np.ndarray]:
         """Geodesic distance (m) and nearest point on the edges, for each point."""
+        if len(points) == 1 and len(self.segs) <= _ONE_POINT_EDGES:
+            return self._nearest_one(points)
         metres = np.empty(len(points))
         nearest = np.empty((len(points), 2))
         for start in range(0, len(points), chunk):
@@ -673,6 +686,58 @@ class _Edges:
             got = self.exact(block, i, j)
             metres[start : start + chunk], nearest[start : start + chunk] = got
         return metres, nearest
+
+    def _nearest_one(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` for one point (1, 2), screening every edge at once.
+
+        The edges kept are every one that :meth:`candidates` keeps, and maybe
+        a few more (the bound is that of the nearest chord alone), and each is
+        solved alone: the answer is the same, without the blocks' work.
+        """
+        m = len(self.segs)
+        gap, t = self._gaps(_ecef(point), np.zeros(m, dtype=np.intp), np.arange(m))
+        k = int(np.argmin(gap))
+        upper = self._upper(point, np.array([k]), t[k : k + 1])[0]
+        lower = gap - self.sag
+        j = np.flatnonzero(lower <= upper)
+        if len(j) > _ONE_BY_ONE:
+            return self.exact(point, np.zeros(len(j), dtype=np.intp), j)
+        # One by one, nearest lower bound first: an edge whose lower bound is
+        # past the nearest distance found cannot be nearest, and is passed over.
+        lon, lat = point[0].tolist()
+        best, solved = math.inf, {}
+        for r in j[np.argsort(lower[j], kind="stable")].tolist():
+            if lower[r] > best:
+                break
+            (a_lon, a_lat), (b_lon, b_lat) = self.segs[r].tolist()
+            solved[r] = _nearest_on_segment(lon, lat, a_lon, a_lat, b_lon, b_lat)
+            best = min(best, solved[r][0])
+        # As exact(): of edges equally near, the last one's point.
+        found = [solved[r] for r in sorted(solved)]
+        metres = min(f[0] for f in found)
+        where = [f[1] for f in found if f[0] == metres][-1]
+        return np.array([metres]), np.array([where])
+
+
+# Shapes with at most this many vertices keep their edges for the next query.
+_KEPT_EDGES_VERTICES = 20_000
+
+
+def _edges_of(shape: BaseGeometry) -> _Edges:
+    """The screened edges of a shape; kept for the last few small shapes."""
+    if shapely.get_num_coordinates(shape) > _KEPT_EDGES_VERTICES:
+        return _Edges(_segments(shape))
+    return _kept_edges(shapely.to_wkb(shape))
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_edges(wkb: bytes) -> _Edges:
+    """The edges of the shape written as ``wkb`` (exact: WKB keeps every bit)."""
+    return _Edges(_segments(shapely.from_wkb(wkb)))
+
+
+# Sources of at most this many edges are screened edge by edge for one point.
+_ONE_POINT_EDGES = 2048
 
 
 def _nearest_on_edges(
@@ -774,6 +839,94 @@ def _nearest_along(
     return metres, points
 
 
+def _nearest_on_segment(
+    lon: float, lat: float, a_lon: float, a_lat: float, b_lon: float, b_lat: float
+) -> tuple[float, tuple[float, float]]:
+    """:func:`_nearest_on_segments` of one point and one segment, in Python floats.
+
+    The same steps in the same arithmetic, so the same metres and point to
+    the bit, without the cost of arrays of one.
+    """
+    az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
+    s = seg / 2
+    for _ in range(_FOOT_STEPS):
+        new = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
+        moved = abs(new - s)
+        s = new
+        if not moved > 1e-5:
+            break
+    found = []
+    for along in (s, 0.0, seg):
+        q_lon, q_lat, _ = GEOD.fwd(a_lon, a_lat, az, along)
+        found.append((GEOD.inv(lon, lat, q_lon, q_lat)[2], (q_lon, q_lat)))
+    # The first of the nearest, as argmin takes it.
+    return min(found, key=lambda f: f[0])
+
+
+def _step_along(
+    lon: float, lat: float, a_lon: float, a_lat: float, az: float, s: float, seg: float
+) -> float:
+    """One step of the foot of the perpendicular along a segment, in floats.
+
+    From ``s`` metres along the geodesic from (a_lon, a_lat) at azimuth
+    ``az``, the along-track distance of the point, kept within 0..seg: the
+    arithmetic of the array versions, element by element.
+    """
+    q_lon, q_lat, back = GEOD.fwd(a_lon, a_lat, az, s)
+    towards, _, d = GEOD.inv(q_lon, q_lat, lon, lat)
+    angle = math.radians(towards - back - 180.0)
+    sigma = d / _EARTH_RADIUS
+    # numpy's arctan2, as the arrays use (the C library's may differ).
+    turn = np.arctan2(math.sin(sigma) * math.cos(angle), math.cos(sigma))
+    return _clip(s + _EARTH_RADIUS * float(turn), 0.0, seg)
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    """``numpy.clip`` of one number (the same comparisons, the same zeros)."""
+    x = x if x > lo else lo
+    return x if x < hi else hi
+
+
+def _nearest_along_one(
+    lon: float,
+    lat: float,
+    a_lon: float,
+    a_lat: float,
+    b_lon: float,
+    b_lat: float,
+    start: float,
+) -> float:
+    """:func:`_nearest_along` of one point and one segment, in Python floats.
+
+    The same steps in the same arithmetic (PROJ's geodesic solutions, the
+    same trigonometry), so the same metres to the bit, without the cost of
+    arrays of one. A segment whose steps do not settle is left to
+    :func:`_nearest_on_segments`, as there.
+    """
+    az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
+    s = seg * _clip(start, 0.0, 1.0)
+    for _ in range(20):
+        moved = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
+        settled = abs(moved - s) <= 1e-4
+        s = moved
+        if settled:
+            break
+    else:
+        p, a, b = (
+            np.array([[lon, lat]]),
+            np.array([[a_lon, a_lat]]),
+            np.array([[b_lon, b_lat]]),
+        )
+        return float(_nearest_on_segments(p, a, b)[0][0])
+    q_lon, q_lat, _ = GEOD.fwd(a_lon, a_lat, az, s)
+    # The ends compete: where the minimum is at an end the steps stop at it.
+    return min(
+        GEOD.inv(lon, lat, q_lon, q_lat)[2],
+        GEOD.inv(lon, lat, a_lon, a_lat)[2],
+        GEOD.inv(lon, lat, b_lon, b_lat)[2],
+    )
+
+
 def _chords(segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (m, 2, 2) lon/lat as chords in 3-D: starts, vectors and pads.
 
@@ -789,8 +942,14 @@ def _chords(segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a3, d3, sag + 1e-3 * np.sqrt(len2) + 1e-3
 
 
+def _squared_lengths(d3: np.ndarray) -> np.ndarray:
+    """Squared lengths of chords (..., 3), with 1 for a chord of length 0."""
+    len2 = np.sum(d3 * d3, axis=-1)
+    return np.where(len2 == 0, 1, len2)
+
+
 def _bounds(
-    rel: np.ndarray, d3: np.ndarray, pad: np.ndarray
+    rel: np.ndarray, d3: np.ndarray, pad: np.ndarray, len2: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower and upper bounds of geodesic distances from points to edges.
 
@@ -798,10 +957,14 @@ def _bounds(
     against ``d3`` and ``pad``); returns the bounds in metres and where along
     each chord the point projects (0..1). A distance on the ellipsoid is
     within :data:`_ELLIPSOID_LOW` .. :data:`_ELLIPSOID_HIGH` of the sphere's.
+    ``len2`` is the squared lengths of the chords, with 1 for an empty one
+    (computed when not given).
     """
-    len2 = np.sum(d3 * d3, axis=-1)
-    t = np.clip(np.sum(rel * d3, axis=-1) / np.where(len2 == 0, 1, len2), 0, 1)
-    gap = np.linalg.norm(rel - t[..., None] * d3, axis=-1)
+    if len2 is None:
+        len2 = _squared_lengths(d3)
+    t = np.clip(np.sum(rel * d3, axis=-1) / len2, 0, 1)
+    off = rel - t[..., None] * d3
+    gap = np.sqrt(np.einsum("...i,...i->...", off, off))
     chord = np.minimum(1.0, (gap + pad) / (2 * _EARTH_RADIUS))
     upper = _ELLIPSOID_HIGH * 2 * _EARTH_RADIUS * np.arcsin(chord) + 1.0
     return _ELLIPSOID_LOW * (gap - pad), upper, t
@@ -902,6 +1065,8 @@ def distance_matrix(
 # of radius _EARTH_RADIUS through the same (lon, lat): the ellipsoid's radii of
 # curvature lie between 0.9944 and 1.0045 times that radius.
 _ELLIPSOID_LOW, _ELLIPSOID_HIGH = 0.99, 1.01
+# A point query measures at most this many edges one by one (else as arrays).
+_ONE_BY_ONE = 32
 
 
 class NearestIndex:
@@ -978,8 +1143,11 @@ class NearestIndex:
         )
         self._segs, self._owner = segs, owner
         self._a3, self._d3, self._pad = a3, d3, pad
+        self._len2 = _squared_lengths(d3)
         self._starts, self._counts = starts, counts
         self._centres = centres
+        # The centres' coordinates apart, for the distances of every query.
+        self._cx, self._cy, self._cz = (centres[:, c].copy() for c in range(3))
         self._radii = np.maximum.reduceat(reach + pad, starts)
 
     def _covering(self, lon: float, lat: float) -> np.ndarray:
@@ -1000,7 +1168,9 @@ class NearestIndex:
         offsets = np.repeat(self._starts[keep] - np.cumsum(counts) + counts, counts)
         idx = offsets + np.arange(int(counts.sum()))
         # The distance to an edge's chord bounds its geodesic distance.
-        lower, upper, t = _bounds(p3 - self._a3[idx], self._d3[idx], self._pad[idx])
+        lower, upper, t = _bounds(
+            p3 - self._a3[idx], self._d3[idx], self._pad[idx], self._len2[idx]
+        )
         return idx, lower, upper, t
 
     def _measure(
@@ -1010,6 +1180,31 @@ class NearestIndex:
         segs = self._segs[idx]
         here = np.repeat(np.array([[lon, lat]]), len(idx), axis=0)
         return _nearest_along(here, segs[:, 0], segs[:, 1], t)[0]
+
+    def _measure_nearest(
+        self, lon: float, lat: float, idx: np.ndarray, lower: np.ndarray, t: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The edges within a millimetre of the nearest, and their distances.
+
+        Edges are measured one by one (each as :meth:`_measure` does), in the
+        order of their lower bounds, until the next lower bound is more than
+        a millimetre past the nearest distance found: the edges passed over
+        cannot change which geometry is nearest, nor its distance. Returns
+        the positions of the edges measured and their distances (m).
+        """
+        measured, found = [], []
+        best = math.inf
+        for r in np.argsort(lower, kind="stable").tolist():
+            if lower[r] > best + 1e-3:
+                break
+            (a_lon, a_lat), (b_lon, b_lat) = self._segs[idx[r]].tolist()
+            metres = _nearest_along_one(
+                lon, lat, a_lon, a_lat, b_lon, b_lat, float(t[r])
+            )
+            measured.append(r)
+            found.append(metres)
+            best = min(best, metres)
+        return idx[measured], np.array(found)
 
     def nearest(self, lon: float, lat: float) -> tuple[int, float] | None:
         """The nearest geometry to a point and its geodesic distance.
@@ -1035,8 +1230,10 @@ class NearestIndex:
             return int(covering[0]), 0.0
         if not len(self._segs):
             return None
-        p3 = _xyz(np.array([lon, lat]))
-        low = np.linalg.norm(self._centres - p3, axis=1) - self._radii
+        x, y, z = _xyz_one(lon, lat)
+        p3 = np.array([x, y, z])
+        far = (self._cx - x) ** 2 + (self._cy - y) ** 2 + (self._cz - z) ** 2
+        low = np.sqrt(far) - self._radii
         # An upper bound: the exact distance to a vertex of the likeliest piece.
         k = int(np.argmin(low))
         span = np.arange(self._starts[k], self._starts[k] + self._counts[k])
@@ -1044,7 +1241,11 @@ class NearestIndex:
         bound = float(GEOD.inv(lon, lat, v[0], v[1])[2])
         idx, lower, upper, t = self._edges(p3, low, bound)
         keep = lower <= min(bound, float(upper.min()))
-        idx, metres = idx[keep], self._measure(lon, lat, idx[keep], t[keep])
+        idx, lower, t = idx[keep], lower[keep], t[keep]
+        if len(idx) > _ONE_BY_ONE:
+            metres = self._measure(lon, lat, idx, t)
+        else:
+            idx, metres = self._measure_nearest(lon, lat, idx, lower, t)
         owner = self._owner[idx]
         first = int(owner[metres <= metres.min() + 1e-3].min())
         return first, float(metres[owner == first].min())

@@ -19,6 +19,7 @@ The schema of each answer is documented in ``docs/queries.md`` and at
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints'
 # annotations at run time.
 import contextlib
+import functools
 import json
 import math
 import os
@@ -138,6 +139,7 @@ class _Bounds:
         app: Any,
         max_in_flight: int = MAX_IN_FLIGHT,
         direct: dict[str, Callable[[bytes], bytes | None]] | None = None,
+        named: dict[str, Callable[[str, bytes], bytes | None]] | None = None,
     ) -> None:
         self.app = app
         self.in_flight = 0
@@ -145,6 +147,9 @@ class _Bounds:
         # Routes answered here when their query is plain (see _direct_routes);
         # anything else goes on to the application, which says what is wrong.
         self.direct = direct or {}
+        # Routes with a name in the path ("/features/NAME"), by their prefix:
+        # called with the rest of the path and the query.
+        self.named = named or {}
         self.overloaded = _error_body(
             "overloaded",
             f"the service holds {max_in_flight} requests already; retry in a second",
@@ -166,14 +171,24 @@ class _Bounds:
         else:
             self.in_flight += 1
             try:
-                route = self.direct.get(scope["path"])
-                body = route(query) if route and scope["method"] == "GET" else None
+                body = None
+                if scope["method"] == "GET":
+                    body = self._direct(scope["path"], query)
                 if body is None:
                     await self.app(scope, receive, send)
                 else:
                     await self._refuse(send, 200, body)
             finally:
                 self.in_flight -= 1
+
+    def _direct(self, path: str, query: bytes) -> bytes | None:
+        """The answer of a direct route, or None to go on to the application."""
+        route = self.direct.get(path)
+        if route is not None:
+            return route(query)
+        prefix, slash, rest = path.rpartition("/")
+        named = self.named.get(prefix + slash)
+        return named(rest, query) if named is not None else None
 
     @staticmethod
     async def _refuse(
@@ -207,15 +222,21 @@ class _Answers:
 
     async def get(self, key: Any, compute: Callable[[], Any]) -> Response:
         """The answer for ``key``: kept, or computed now in a thread (and kept)."""
-        with self._lock:
-            body = self._kept.get(key)
-            if body is not None:
-                self._kept.move_to_end(key)
+        body = self.kept(key)
         if body is None:
             body = await run_in_threadpool(self._compute, key, compute)
         return Response(body, media_type="application/json")
 
+    def kept(self, key: Any) -> bytes | None:
+        """The answer for ``key`` if it is kept, else None."""
+        with self._lock:
+            body = self._kept.get(key)
+            if body is not None:
+                self._kept.move_to_end(key)
+        return body
+
     def _compute(self, key: Any, compute: Callable[[], Any]) -> bytes:
+        """Compute the answer for ``key`` now, serialise it, and keep it."""
         body = orjson.dumps(compute(), option=orjson.OPT_NON_STR_KEYS)
         if len(body) <= self.largest:
             with self._lock:
@@ -290,6 +311,61 @@ def _direct_routes(
     return {"/at": at, "/distance": distance}
 
 
+# A ``limit`` as plain digits within 1..MAX_FEATURES, as FastAPI reads it.
+_LIMIT = re.compile(r"[1-9]\d{0,3}")
+
+
+def _named_routes(
+    feature_body: Callable[[str], Any],
+    features: _Answers,
+    layers: _Answers,
+    layer_key: Callable[[str, int], Any],
+    small: Callable[[Any], bool],
+) -> dict[str, Callable[[str, bytes], bytes | None]]:
+    """``/features/{name}`` and ``/layers/{id}`` answered without FastAPI's work.
+
+    Their answers never change, so they are kept as bytes (``features`` and
+    ``layers``, bounded memos). A feature is answered here when the query is
+    empty and the name (the path's last segment, percent-decoded by the
+    server as for FastAPI's path parameter) finds a small feature; a layer
+    when the query is at most a plain ``limit`` and the same question was
+    answered by the FastAPI route before. Anything else returns None and goes
+    on to the FastAPI route, which computes it, or says what is wrong.
+    """
+
+    def feature(name: str, query: bytes) -> bytes | None:
+        if query or not 1 <= len(name) <= 200:
+            return None
+        body = features.kept(name)
+        if body is None:
+            try:
+                if not small(name):
+                    return None
+                body = features._compute(name, lambda: feature_body(name))
+            except ClaimsmapError:
+                return None
+        return body
+
+    def layer(layer_id: str, query: bytes) -> bytes | None:
+        if not 1 <= len(layer_id) <= 100:
+            return None
+        limit = MAX_FEATURES
+        if query:
+            params = _plain_query(query, ("limit",))
+            if params is None or not _LIMIT.fullmatch(params["limit"]):
+                return None
+            limit = int(params["limit"])
+            if limit > MAX_FEATURES:
+                return None
+        try:
+            key = layer_key(layer_id, limit)
+        except ClaimsmapError:
+            return None
+        return layers.kept(key)
+
+    return {"/features/": feature, "/layers/": layer}
+
+
 async def _answer(light: bool, compute: Callable[[], Any]) -> Response:
     """Compute and serialise on the event loop if ``light``, else in a thread.
 
@@ -330,8 +406,14 @@ FeatureName = Annotated[str, Path(min_length=1, max_length=200)]
 PresetName = Annotated[str, Path(pattern=r"^[a-z-]{1,40}$")]
 
 
+# Values that are JSON-safe as they are (their exact types, not subclasses).
+_SAFE = frozenset({str, int, bool, type(None)})
+
+
 def _clean(value: Any) -> Any:
     """JSON-safe values: NaN and infinities as null, numpy scalars as Python."""
+    if type(value) in _SAFE:
+        return value
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
@@ -413,10 +495,16 @@ def create_app(
 
     def small(where: Any) -> bool:
         """Whether a place is a point or a shape with few vertices."""
-        import shapely
-
         if isinstance(where, tuple):
             return True
+        if isinstance(where, str):
+            return small_shape(where)  # the atlas never changes: kept
+        return small_shape.__wrapped__(where)
+
+    @functools.lru_cache(maxsize=1024)
+    def small_shape(where: Any) -> bool:
+        import shapely
+
         try:
             geometry = cm.find(where).geometry
         except ClaimsmapError:
@@ -439,8 +527,25 @@ def create_app(
         result = geodesic_distance(where_a, where_b)
         return _clean({"from": a, "to": b, **result.to_dict()})
 
+    def feature_body(name: str) -> Any:
+        feature = cm.find(name)
+        data = dict(feature.__geo_interface__)
+        # The geometry is tuples of Python floats already: only the
+        # properties need cleaning, not every coordinate.
+        properties = {**data["properties"], "layer": feature.layer}
+        data["properties"] = _clean(properties)
+        return data
+
+    def layer_key(layer_id: str, limit: int, at: Any = None, worldview: Any = None):
+        # The shipped layers never change: the same question, the same answer.
+        return (resolve_layer(layer_id), at, worldview, limit)
+
+    layer_answers, feature_answers = _Answers(), _Answers(size=256)
     direct = _direct_routes(at_body, distance_body, place, small)
-    app.add_middleware(_Bounds, max_in_flight=max_in_flight, direct=direct)
+    named = _named_routes(
+        feature_body, feature_answers, layer_answers, layer_key, small
+    )
+    app.add_middleware(_Bounds, max_in_flight=max_in_flight, direct=direct, named=named)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -483,7 +588,6 @@ def create_app(
         body = {"error": "invalid request", "detail": detail, "fields": fields}
         return _json(body, 422)
 
-    layer_answers = _Answers()
     health_body = orjson.dumps(
         {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION}
     )
@@ -515,8 +619,7 @@ def create_app(
             frame = cm.load(resolve_layer(layer_id), at=at, worldview=worldview)
             return _feature_collection(frame, limit)
 
-        # The shipped layers never change: the same question, the same answer.
-        key = (resolve_layer(layer_id), at, worldview, limit)
+        key = layer_key(layer_id, limit, at, worldview)
         return await layer_answers.get(key, compute)
 
     @app.get(
@@ -527,16 +630,7 @@ def create_app(
     async def get_feature(
         name: FeatureName,
     ) -> Response:
-        def compute() -> Any:
-            feature = cm.find(name)
-            data = dict(feature.__geo_interface__)
-            # The geometry is tuples of Python floats already: only the
-            # properties need cleaning, not every coordinate.
-            properties = {**data["properties"], "layer": feature.layer}
-            data["properties"] = _clean(properties)
-            return data
-
-        return await _answer(small(name), compute)
+        return await _answer(small(name), lambda: feature_body(name))
 
     @app.get(
         "/distance",
