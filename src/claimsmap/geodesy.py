@@ -57,7 +57,11 @@ Unit = Literal["m", "km", "nmi"]
 _UNIT_METRES: dict[str, float] = {"m": 1.0, "km": 1000.0, "nmi": NMI, "nm": NMI}
 _EARTH_RADIUS = 6_371_008.8
 # Newton steps to the foot of a perpendicular on a geodesic: 4 to 6 suffice.
-_FOOT_STEPS = 40
+# Exact nearest points stop when a foot moves under 10 µm.
+_FOOT_STEPS, _FOOT_TOLERANCE = 40, 1e-5
+# The point queries' quicker search stops under 0.1 mm, and hands a segment
+# that has not settled after 20 steps to the exact one.
+_ALONG_STEPS, _ALONG_TOLERANCE = 20, 1e-4
 
 
 def to_metres(value: float, unit: str) -> float:
@@ -265,19 +269,7 @@ def _nearest_on_segments(
     az, _, seg = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     az, seg = np.atleast_1d(az), np.atleast_1d(seg)
     s = seg / 2
-    todo = np.arange(len(seg))
-    for _ in range(_FOOT_STEPS):
-        if not len(todo):
-            break
-        lon, lat, back = GEOD.fwd(a[todo, 0], a[todo, 1], az[todo], s[todo])
-        towards, _, d = GEOD.inv(lon, lat, p[todo, 0], p[todo, 1])
-        angle = np.radians(np.asarray(towards) - np.asarray(back) - 180.0)
-        sigma = np.asarray(d) / _EARTH_RADIUS
-        step = _EARTH_RADIUS * np.arctan2(np.sin(sigma) * np.cos(angle), np.cos(sigma))
-        new = np.clip(s[todo] + step, 0.0, seg[todo])
-        moved = np.abs(new - s[todo])
-        s[todo] = new
-        todo = todo[moved > 1e-5]
+    _settle(p, a, az, s, seg, steps=_FOOT_STEPS, tolerance=_FOOT_TOLERANCE)
     trial = np.column_stack([s, np.zeros_like(seg), seg])
     k = len(seg)
     lon, lat, _ = GEOD.fwd(
@@ -291,6 +283,40 @@ def _nearest_on_segments(
     flat = rows * 3 + best
     points = np.column_stack([np.asarray(lon)[flat], np.asarray(lat)[flat]])
     return d[rows, best], points
+
+
+def _settle(
+    p: np.ndarray,
+    a: np.ndarray,
+    az: np.ndarray,
+    s: np.ndarray,
+    seg: np.ndarray,
+    *,
+    steps: int,
+    tolerance: float,
+) -> np.ndarray:
+    """Move each foot ``s[i]`` along its segment by Newton steps, in place.
+
+    ``s`` (k,) is metres along the geodesic from ``a[i]`` at azimuth
+    ``az[i]``, kept within ``0..seg[i]``; each step moves it by the
+    along-track distance of ``p[i]`` (see :func:`_nearest_on_segments`).
+    Returns the rows that still moved more than ``tolerance`` metres after
+    ``steps`` steps.
+    """
+    todo = np.arange(len(seg))
+    for _ in range(steps):
+        if not len(todo):
+            break
+        lon, lat, back = GEOD.fwd(a[todo, 0], a[todo, 1], az[todo], s[todo])
+        towards, _, d = GEOD.inv(lon, lat, p[todo, 0], p[todo, 1])
+        angle = np.radians(np.asarray(towards) - np.asarray(back) - 180.0)
+        sigma = np.asarray(d) / _EARTH_RADIUS
+        step = _EARTH_RADIUS * np.arctan2(np.sin(sigma) * np.cos(angle), np.cos(sigma))
+        new = np.clip(s[todo] + step, 0.0, seg[todo])
+        settled = np.abs(new - s[todo]) <= tolerance
+        s[todo] = new
+        todo = todo[~settled]
+    return todo
 
 
 @functools.lru_cache(maxsize=256)
@@ -805,19 +831,7 @@ def _nearest_along(
     az, _, seg = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     az, seg = np.atleast_1d(az), np.atleast_1d(seg)
     s = seg * (0.5 if start is None else np.clip(start, 0.0, 1.0))
-    todo = np.arange(len(seg))
-    for _ in range(20):
-        lon, lat, back = GEOD.fwd(a[todo, 0], a[todo, 1], az[todo], s[todo])
-        to_p, _, d = GEOD.inv(lon, lat, p[todo, 0], p[todo, 1])
-        theta = np.radians(np.asarray(to_p) - np.asarray(back) - 180.0)
-        ang = np.asarray(d) / _EARTH_RADIUS
-        step = _EARTH_RADIUS * np.arctan2(np.sin(ang) * np.cos(theta), np.cos(ang))
-        moved = np.clip(s[todo] + step, 0.0, seg[todo])
-        settled = np.abs(moved - s[todo]) <= 1e-4
-        s[todo] = moved
-        todo = todo[~settled]
-        if not len(todo):
-            break
+    todo = _settle(p, a, az, s, seg, steps=_ALONG_STEPS, tolerance=_ALONG_TOLERANCE)
     lon, lat, _ = GEOD.fwd(a[:, 0], a[:, 1], az, s)
     q = np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)])
     # The ends compete: where the minimum is at an end the steps stop at it.
@@ -848,13 +862,9 @@ def _nearest_on_segment(
     the bit, without the cost of arrays of one.
     """
     az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
-    s = seg / 2
-    for _ in range(_FOOT_STEPS):
-        new = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
-        moved = abs(new - s)
-        s = new
-        if not moved > 1e-5:
-            break
+    s, _ = _settle_one(
+        lon, lat, a_lon, a_lat, az, seg / 2, seg, _FOOT_STEPS, _FOOT_TOLERANCE
+    )
     found = []
     for along in (s, 0.0, seg):
         q_lon, q_lat, _ = GEOD.fwd(a_lon, a_lat, az, along)
@@ -881,6 +891,27 @@ def _step_along(
     return _clip(s + _EARTH_RADIUS * float(turn), 0.0, seg)
 
 
+def _settle_one(
+    lon: float,
+    lat: float,
+    a_lon: float,
+    a_lat: float,
+    az: float,
+    s: float,
+    seg: float,
+    steps: int,
+    tolerance: float,
+) -> tuple[float, bool]:
+    """:func:`_settle` of one foot, in floats: the foot, and whether it settled."""
+    for _ in range(steps):
+        new = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
+        settled = abs(new - s) <= tolerance
+        s = new
+        if settled:
+            return s, True
+    return s, False
+
+
 def _clip(x: float, lo: float, hi: float) -> float:
     """``numpy.clip`` of one number (the same comparisons, the same zeros)."""
     x = x if x > lo else lo
@@ -904,14 +935,18 @@ def _nearest_along_one(
     :func:`_nearest_on_segments`, as there.
     """
     az, _, seg = GEOD.inv(a_lon, a_lat, b_lon, b_lat)
-    s = seg * _clip(start, 0.0, 1.0)
-    for _ in range(20):
-        moved = _step_along(lon, lat, a_lon, a_lat, az, s, seg)
-        settled = abs(moved - s) <= 1e-4
-        s = moved
-        if settled:
-            break
-    else:
+    s, settled = _settle_one(
+        lon,
+        lat,
+        a_lon,
+        a_lat,
+        az,
+        seg * _clip(start, 0.0, 1.0),
+        seg,
+        _ALONG_STEPS,
+        _ALONG_TOLERANCE,
+    )
+    if not settled:
         p, a, b = (
             np.array([[lon, lat]]),
             np.array([[a_lon, a_lat]]),
