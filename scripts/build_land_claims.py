@@ -22,7 +22,6 @@ Reef) are left out: the atlas's own feature layers hold them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -33,7 +32,15 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _catalog import DATA, ROOT, dump_geojson, load_catalog, save_catalog, sha256
+from _catalog import (
+    DATA,
+    ROOT,
+    dump_geojson,
+    load_catalog,
+    save_catalog,
+    sha256,
+    write_atomic,
+)
 
 import claimsmap as cm
 from claimsmap.catalog import BASEMAP
@@ -311,10 +318,7 @@ def _column(party: str) -> str:
 
 def main() -> None:
     features = build_features()
-    text = dump_geojson(features, LAYER_ID)
-    from _catalog import write_atomic
-
-    write_atomic(OUTPUT, text)
+    write_atomic(OUTPUT, dump_geojson(features, LAYER_ID))
     catalog = load_catalog()
     catalog["layers"][LAYER_ID] = {
         "title": "Land claimed by one party and held by another (Natural Earth)",
@@ -331,9 +335,9 @@ def main() -> None:
         "provenance": {
             "script": "scripts/build_land_claims.py",
             "input": str(SOURCE.relative_to(ROOT)),
-            "input_sha256": hashlib.sha256(SOURCE.read_bytes()).hexdigest(),
+            "input_sha256": sha256(SOURCE),
             "names": str(NAMES.relative_to(ROOT)),
-            "names_sha256": hashlib.sha256(NAMES.read_bytes()).hexdigest(),
+            "names_sha256": sha256(NAMES),
             "geometry": {
                 "repo": GEOMETRY_REPO,
                 "path": GEOMETRY_PATH,
