@@ -290,6 +290,12 @@ def _land_notes(lid: str, entry: dict) -> list[str]:
         f"holds its point, joined with the polygons of other states that border "
         f"it (Borneo). Its shore is the basemap's, to about 1 km, so distances "
         f"between islands are shore to shore at that precision. {kept}",
+        "",
+        "Names: each in `names` is cited in the island's `source` (where it was "
+        "read, with a quotation where the page is not about the island). Not yet "
+        "in the layer, for want of a citable source: Vietnamese for Mindoro and "
+        "for Balabac Island (Vietnamese Wikipedia and Vietnamese news on the 2023 "
+        "Mindoro oil spill and the 2023 EDCA sites were searched).",
     ]
 
 

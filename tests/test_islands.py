@@ -112,9 +112,7 @@ PARTY_LANGUAGES = {
 # Pairs no citable source has shown yet (see scripts/islands.json): a name
 # found is added there and its pair struck from here.
 UNSOURCED = {
-    ("island-palawan", "id"),
     ("island-mindoro", "vi"),
-    ("island-mindoro", "ms"),
     ("island-balabac", "vi"),
 }
 
