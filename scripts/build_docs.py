@@ -175,10 +175,18 @@ def land_claims_md() -> list[str]:
         "Pradesh, Japan's 北方領土 (北方四島) for the southern Kurils. Every "
         "name and alias says where it was read (`names_sources`, below), and "
         "the schema refuses a name without a source. Not yet in the layer, for "
-        "want of a source read: Dzongkha for Bhutan's areas, Hindi for the "
-        "Samdu and Tirpani valleys, and the PRC's own names for the Samdu and "
-        "Tirpani valleys (its names for Demchok, 巴里加斯 Parigas, and for Bara "
-        "Hoti, 乌热, are in).",
+        "want of a source read: Dzongkha for Bhutan's areas (no text of Bhutan's "
+        "government or of its Dzongkha Development Commission naming them was "
+        "found), Hindi for the Samdu and Tirpani valleys (no Indian government "
+        "or Hindi press text was found that names these two areas), and the "
+        "PRC's own names for the Samdu and Tirpani valleys: the Ministry of "
+        "Civil Affairs' batches of standardised names, from 2017 on, are for "
+        "places in Zangnan (藏南), the land Natural Earth draws as Arunachal "
+        "Pradesh (a Chinese-language news report of March 2024 on the "
+        "Ministry's rules for place names: "
+        "http://www.lhzbw.com/news/china/202403/1714409.html), and no other PRC "
+        "list naming them was found; its names for Demchok, 巴里加斯 Parigas, and "
+        "for Bara Hoti, 乌热, are in.",
         "",
         "| id | km² | held by | claimants | views |",
         "| --- | --- | --- | --- | --- |",
