@@ -90,6 +90,15 @@ def _matplotlib() -> None:
         ) from None
 
 
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (where figures display inline)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return hasattr(get_ipython(), "kernel")
+
+
 def _figure(width: float, height: float) -> Figure:
     """A new figure of ``width`` × ``height`` inches, outside pyplot's care.
 
@@ -97,7 +106,7 @@ def _figure(width: float, height: float) -> Figure:
     and closed at once, so that it is displayed once, as the cell's value.
     """
     _matplotlib()
-    if "ipykernel" in sys.modules:
+    if _in_kernel():
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(width, height))
@@ -239,7 +248,10 @@ def _zones_to_draw(result: Any, zone: Any) -> list[str]:
     """The zones given, checked; by default those with presence, most days first."""
     known = list(result.zones)
     if zone is None:
-        days = result.periods.groupby("zone", observed=True)["period"].nunique()
+        entered = result.periods["zone"].unique()
+        days = pd.Series(
+            [len(_days_present(result, z)) for z in entered], index=entered, dtype=int
+        )
         chosen = list(days.sort_values(ascending=False, kind="stable").index)
         if not chosen:
             if len(known) == 1:
