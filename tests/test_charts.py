@@ -207,6 +207,7 @@ def test_files_are_written_atomically_and_read_back(year, tmp_path, suffix):
         assert b"Days with a vessel present" in data or "Days" in data.decode()
     else:
         assert data.startswith(b"%PDF-")
+        assert b"/FontFile2" in data  # TrueType embedded: text stays editable
         assert data.rstrip().endswith(b"%%EOF")
     # The same chart gives the same bytes (no dates, no random ids).
     again = tmp_path / f"again{suffix}"

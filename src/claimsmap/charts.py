@@ -206,8 +206,12 @@ def save(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 200) -> Path
     from matplotlib import rc_context
 
     # A fixed salt for the SVG's ids, as the dates are left out: the same
-    # chart gives the same bytes.
-    with atomic_path(target) as tmp, rc_context({"svg.hashsalt": "claimsmap"}):
+    # chart gives the same bytes. A PDF embeds TrueType fonts (not Type 3), so
+    # that its text stays text in a layout or drawing program.
+    with (
+        atomic_path(target) as tmp,
+        rc_context({"svg.hashsalt": "claimsmap", "pdf.fonttype": 42}),
+    ):
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
     return target
 
