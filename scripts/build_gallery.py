@@ -3,7 +3,9 @@
     python scripts/build_gallery.py
 
 Each image is made by the command a user runs,
-``claimsmap map --preset NAME --png FILE``, in headless Chromium.
+``claimsmap map --preset NAME --png FILE``, in headless Chromium. The charts
+(docs/img/chart-*.png) follow, drawn by ``Presence.plot`` and
+``claimsmap.charts.overlaps_chart`` as a user calls them.
 """
 
 from __future__ import annotations
@@ -62,7 +64,70 @@ def main() -> None:
             f"![{name}](img/preset-{name}.png)",
             "",
         ]
+    lines += charts()
     (ROOT / "docs" / "gallery.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def charts() -> list[str]:
+    """Draw the gallery's charts into docs/img; return their section of the page."""
+    import numpy as np
+
+    import claimsmap as cm
+    from claimsmap.synthetic import loiter_track
+
+    # The patrol of notebook 05: around Uotsuri-shima on every day of 2024
+    # but eleven, 60 nm away on those.
+    away = set(np.random.default_rng(2024).choice(366, 11, replace=False))
+    patrol = loiter_track(
+        (123.476, 25.743),
+        6,
+        "2024-01-01",
+        366,
+        inside_days=[d for d in range(366) if d not in away],
+        away=(124.6, 26.6),
+    )
+    result = cm.presence(patrol, "jpn-senkaku-territorial-sea")
+    source = "synthetic positions (claimsmap.synthetic), no real vessel"
+    for kind in ("calendar", "months"):
+        result.plot(kind, path=IMG / f"chart-presence-{kind}.png", source=source)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claimsmap",
+            "overlaps",
+            "prc-claimed-not-controlled",
+            "land-claims",
+            "--chart",
+            str(IMG / "chart-overlaps-land.png"),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    days = result.total.iloc[0]
+    return [
+        "## Charts",
+        "",
+        "Days present in a zone, as `Presence.plot` draws them: a synthetic "
+        "patrol in Japan's territorial sea around the Senkakus on "
+        f"{days.periods} of {days.of} days of 2024.",
+        "",
+        '```python\nresult.plot("calendar", source=..., path="days.png")\n```',
+        "",
+        "![days present, calendar](img/chart-presence-calendar.png)",
+        "",
+        '```python\nresult.plot("months", source=..., path="months.png")\n```',
+        "",
+        "![days present, by month](img/chart-presence-months.png)",
+        "",
+        "Land the PRC claims and does not hold, by area (geodesic km²):",
+        "",
+        "```sh\nclaimsmap overlaps prc-claimed-not-controlled land-claims "
+        "--chart land.png\n```",
+        "",
+        "![overlaps in km²](img/chart-overlaps-land.png)",
+        "",
+    ]
 
 
 if __name__ == "__main__":

@@ -29,6 +29,12 @@ def test_notebook_runs(path, tmp_path):
         kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     ).execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (
+            ".plot(" in cell.source or "overlaps_chart(" in cell.source
+        ):
+            images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            assert len(images) == 1, "a chart shows once, inline"
     last = nb.cells[-1]["outputs"]
     assert any("text/html" in o.get("data", {}) for o in last), (
         "the map displays inline"

@@ -281,7 +281,16 @@ def _cmd_cache(args: argparse.Namespace) -> None:
 def _cmd_overlaps(args: argparse.Namespace) -> None:
     from claimsmap.overlaps import overlaps
 
+    if args.chart is not None:
+        from claimsmap.charts import check_chart_path
+
+        check_chart_path(args.chart, "--chart")
     table = overlaps(args.a, args.b)
+    if args.chart is not None and not table.empty:
+        from claimsmap.charts import overlaps_chart
+
+        layers = " and ".join(x for x in (args.a, args.b) if x)
+        overlaps_chart(table, path=args.chart, source=f"claimsmap atlas ({layers})")
     columns = [c for c in table.columns if c != "geometry"]
     _write_table(
         table,
@@ -295,6 +304,12 @@ def _cmd_overlaps(args: argparse.Namespace) -> None:
     )
     if args.format == "text" and table.empty:
         print("no overlaps", file=sys.stderr)
+    if args.chart is not None and table.empty:
+        from claimsmap.errors import ClaimsmapError
+
+        raise ClaimsmapError(
+            f"--chart {args.chart}: there are no overlaps to draw; no file written"
+        )
 
 
 def _distance_matrix(args: argparse.Namespace) -> None:
@@ -813,6 +828,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="LAYER", nargs="?", help="a second layer (optional)")
     p.add_argument(
         "--format", choices=["text", "json", "csv", "geojson"], default="text"
+    )
+    p.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also draw the overlaps as bars of km² into FILE (.png, .svg or .pdf; "
+        "needs claimsmap[charts])",
     )
     p.set_defaults(func=_cmd_overlaps)
 

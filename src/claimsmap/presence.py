@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +33,9 @@ import shapely
 from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["PERIODS", "Period", "Presence", "iter_positions", "presence", "zone_index"]
 
@@ -609,6 +612,31 @@ class Presence:
             for row in self.total.itertuples()
         ]
         return "\n".join(lines)
+
+    def plot(
+        self,
+        kind: Literal["calendar", "months"] = "calendar",
+        zone: str | list[str] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        source: str | None = None,
+        title: str | None = None,
+    ) -> Figure:
+        """Days with a vessel present per zone, as a calendar or monthly bars.
+
+        The picture behind "355 of 366 days": one cell a day (``"calendar"``)
+        or one bar a month (``"months"``), titled with what it counts and
+        signed with ``source`` and claimsmap; ``path`` (``.png``, ``.svg``,
+        ``.pdf``) also writes it, atomically. Needs matplotlib (extra
+        ``[charts]``). See :func:`claimsmap.charts.presence_chart`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from claimsmap.charts import presence_chart
+
+        return presence_chart(self, kind, zone, path=path, source=source, title=title)
 
 
 def presence(
