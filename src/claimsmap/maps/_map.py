@@ -23,6 +23,7 @@ from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import atomic_path, records, write_text_atomic
 from claimsmap.maps._assets import asset
+from claimsmap.maps._fonts import FONT_STACK, font_face_css
 from claimsmap.maps._html import escape, popup_html, script_json
 from claimsmap.maps.presets import preset as preset_spec
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
@@ -31,10 +32,10 @@ from claimsmap.places import name_of, resolve
 __all__ = ["Map"]
 
 _CSS = f"""
-.leaflet-container {{ background: {WATER}; font: 13px/1.4 system-ui, sans-serif; }}
+.leaflet-container {{ background: {WATER}; font: 13px/1.4 {FONT_STACK}; }}
 .cm-title {{ position: absolute; z-index: 1000; top: 10px; left: 56px;
   max-width: calc(100% - 420px); background: rgba(255,255,255,.92); padding: 4px 12px;
-  border-radius: 4px; font: 600 15px/1.3 system-ui, sans-serif;
+  border-radius: 4px; font: 600 15px/1.3 {FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .leaflet-control-layers {{ font-size: 12px; max-width: 340px; }}
 .leaflet-control-layers label {{ margin: 1px 0; }}
@@ -492,6 +493,7 @@ class Map:
         header = self._figure.header
         header.add_child(_Inline("style", asset("leaflet.css")), name="leaflet_css")
         header.add_child(_Inline("script", asset("leaflet.js")), name="leaflet_js")
+        header.add_child(_Inline("style", font_face_css()), name="claimsmap_font")
         header.add_child(_Inline("style", _CSS), name="claimsmap_css")
         self.title = title
         self._bounds = bounds
@@ -784,7 +786,7 @@ class Map:
         -----
         Needs Playwright (``pip install playwright``) and a Chromium; the map
         itself loads nothing from the network. Names in Chinese or Japanese
-        need CJK fonts on the machine (Debian: ``fonts-noto-cjk``).
+        use the CJK glyphs embedded in the page.
         """
         import shutil
         import tempfile
