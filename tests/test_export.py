@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -149,6 +150,18 @@ def test_export_errors_are_clear_and_write_nothing(browser, tmp_path):
     with pytest.raises(ClaimsmapError, match=r"chromium='/nonexistent' is not an"):
         m.save_svg(tmp_path / "m.svg", chromium="/nonexistent")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_works_inside_a_running_event_loop(browser, tmp_path):
+    """As in Jupyter, whose kernel runs an asyncio loop (this starts a Chromium).
+
+    The session's Playwright runs one in this thread too, where Playwright's
+    synchronous API would refuse to start another Chromium.
+    """
+    assert asyncio.get_running_loop().is_running()
+    m = cm.Map(["senkaku-islands"], basemap=False, title="Senkaku")
+    path = m.save_svg(tmp_path / "m.svg")
+    assert "Senkaku" in svg_texts(ET.parse(path).getroot())
 
 
 def test_a_clicked_shape_draws_no_focus_rectangle(browser, tmp_path):

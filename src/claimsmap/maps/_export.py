@@ -20,11 +20,13 @@ print; the title, legend, scale bar and source line stay.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -352,13 +354,29 @@ def render(
         if browser is not None:
             drawn = draw(browser, page_path)
         else:
-            drawn = _in_new_chromium(chromium, lambda b: draw(b, page_path))
+            drawn = _off_the_event_loop(
+                lambda: _in_new_chromium(chromium, lambda b: draw(b, page_path))
+            )
     written: dict[Format, Path] = {}
     for fmt, data in drawn.items():
         with atomic_path(targets[fmt]) as out:
             out.write_bytes(data)
         written[fmt] = Path(targets[fmt])
     return written
+
+
+def _off_the_event_loop(work: Callable[[], _T]) -> _T:
+    """Do ``work`` here, or in a worker thread if this thread runs an event loop.
+
+    Playwright's synchronous API refuses to run inside an asyncio loop, and
+    Jupyter runs one: there the export is drawn from another thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def _in_new_chromium(chromium: str | None, work: Callable[[Any], _T]) -> _T:
