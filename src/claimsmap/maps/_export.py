@@ -173,13 +173,17 @@ _TO_SVG = r"""(fontCss) => {
       const m = ctx.measureText(t);
       const asc = m.fontBoundingBoxAscent, desc = m.fontBoundingBoxDescent;
       const y = l.top + (l.bottom - l.top - asc - desc) / 2 + asc;
-      const halo = shadow ? " " + paint(shadow, alpha, "stroke") +
-        ' stroke-width="3" stroke-linejoin="round" paint-order="stroke"' : "";
-      out.push('<text x="' + n(l.left) + '" y="' + n(y) + '" font-family="' +
+      const head = '<text x="' + n(l.left) + '" y="' + n(y) + '" font-family="' +
         esc(s.fontFamily) + '" font-size="' + esc(s.fontSize) + '" font-weight="' +
         esc(s.fontWeight) + '"' + (s.fontStyle !== "normal" ? ' font-style="' +
-        esc(s.fontStyle) + '"' : "") + " " + paint(fill, alpha, "fill") + halo +
-        ' xml:space="preserve">' + esc(t) + "</text>");
+        esc(s.fontStyle) + '"' : "") + ' xml:space="preserve" ';
+      // A halo (text-shadow) is its own stroked text under the text: SVG 1.1
+      // readers ignore paint-order.
+      if (shadow) {
+        out.push(head + 'fill="none" ' + paint(shadow, alpha, "stroke") +
+          ' stroke-width="3" stroke-linejoin="round">' + esc(t) + "</text>");
+      }
+      out.push(head + paint(fill, alpha, "fill") + ">" + esc(t) + "</text>");
     }
   }
   function svg(el, alpha) {
@@ -197,8 +201,8 @@ _TO_SVG = r"""(fontCss) => {
   function image(el, alpha) {
     const r = el.getBoundingClientRect();
     if (!el.currentSrc || r.width <= 0 || r.height <= 0) { return; }
-    out.push('<image href="' + esc(el.currentSrc) + '" x="' + n(r.left) + '" y="' +
-      n(r.top) + '" width="' + n(r.width) + '" height="' + n(r.height) + '"' +
+    out.push('<image xlink:href="' + esc(el.currentSrc) + '" x="' + n(r.left) +
+      '" y="' + n(r.top) + '" width="' + n(r.width) + '" height="' + n(r.height) + '"' +
       (alpha < 1 ? ' opacity="' + n(alpha) + '"' : "") +
       ' preserveAspectRatio="none"/>');
   }
@@ -241,8 +245,9 @@ _TO_SVG = r"""(fontCss) => {
   walk(document.body, 1);
   items.sort((p, q) => before(p.key, q.key));
   return '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    '<svg xmlns="http://www.w3.org/2000/svg" width="' + W + '" height="' + H +
-    '" viewBox="0 0 ' + W + " " + H + '">\n' +
+    '<svg xmlns="http://www.w3.org/2000/svg" ' +
+    'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" ' +
+    'width="' + W + '" height="' + H + '" viewBox="0 0 ' + W + " " + H + '">\n' +
     (fontCss ? "<style>" + esc(fontCss) + "</style>\n" : "") +
     (clips.length ? "<defs>" + clips.join("") + "</defs>\n" : "") +
     '<rect width="100%" height="100%" fill="#fff"/>\n' +
