@@ -89,6 +89,7 @@ def test_pdf_is_one_page_of_vectors_and_text(scs):
         for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data).groups()
     )
     assert (round(width), round(height)) == (1050, 750)  # 1400 x 1000 CSS px
+    assert b"/Title (South China Sea: claims" in data  # for a PDF viewer
     content = b"\n".join(pdf_streams(data))
     # The coast, the claims and the markers are paths: moves, lines, curves.
     segments = len(re.findall(rb"[\d.]+ [\d.]+ [lm]\n", content))

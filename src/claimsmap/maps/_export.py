@@ -71,6 +71,8 @@ _READY = """async () => {
 _STATIC = """async ([staticClass, noControls]) => {
   document.body.classList.add(staticClass);
   if (noControls) { document.body.classList.add(noControls); }
+  const title = document.querySelector(".cm-title");
+  if (title && !document.title) { document.title = title.textContent; }
   await document.fonts.ready;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
