@@ -138,6 +138,37 @@ def test_controls_stay_when_asked(browser, tmp_path):
     assert "+" in texts and "Senkaku" in texts  # the zoom button's "+"
 
 
+def test_svg_text_follows_the_page_css(browser, tmp_path):
+    """Letter case, letter spacing and columns come out as the page draws them."""
+    from branca.element import Element
+
+    m = cm.Map(["senkaku-islands"], basemap=False)
+    m.folium.get_root().html.add_child(
+        Element(
+            '<div style="position:absolute;z-index:1000;top:200px;left:200px;'
+            'text-transform:uppercase;letter-spacing:3px">east china sea</div>'
+            '<div style="position:absolute;z-index:1000;top:300px;left:200px;'
+            'width:300px;column-count:2;column-gap:40px;font:12px sans-serif">'
+            "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu "
+            "xi omicron pi rho sigma tau upsilon phi chi psi omega</div>"
+        )
+    )
+    m.export(svg=tmp_path / "m.svg", browser=browser)
+    root = ET.parse(tmp_path / "m.svg").getroot()
+    sea = [t for t in root.iter(f"{SVG}text") if t.text == "EAST CHINA SEA"]
+    assert sea and sea[0].get("letter-spacing") == "3px"
+    greek = [
+        t
+        for t in root.iter(f"{SVG}text")
+        if t.text and ("alpha" in t.text or "omega" in t.text or "kappa" in t.text)
+    ]
+    # Two columns: lines start at the box's left and 170 px to its right.
+    starts = sorted({round(float(t.get("x"))) for t in greek})
+    assert starts[0] == 200 and starts[-1] == 370, starts
+    words = " ".join(t.text for t in root.iter(f"{SVG}text") if t.text).split()
+    assert words[words.index("alpha") :][:24][-1] == "omega"
+
+
 def test_export_errors_are_clear_and_write_nothing(browser, tmp_path):
     m = cm.Map(["senkaku-islands"], basemap=False)
     with pytest.raises(ClaimsmapError, match=r"export needs a file to write"):

@@ -157,28 +157,38 @@ _TO_SVG = r"""(fontCss) => {
       const rects = range.getClientRects();
       if (rects.length) {
         const r = rects[rects.length - 1];
-        const fresh = !line || Math.abs(r.top - line.top) > r.height / 2;
+        // A new line, or a new column (the text goes back to the left).
+        const fresh = !line || Math.abs(r.top - line.top) > r.height / 2
+          || r.left < line.right - 1;
         if (fresh && /\s/.test(raw[i])) { line = null; i += size; continue; }
         if (fresh) {
-          line = {top: r.top, bottom: r.bottom, left: r.left, text: ""};
+          line = {top: r.top, bottom: r.bottom, left: r.left, right: r.right, text: ""};
           lines.push(line);
         }
         line.text += raw.slice(i, i + size);
+        line.right = r.right;
       }
       i += size;
     }
     ctx.font = [s.fontStyle, s.fontWeight, s.fontSize, s.fontFamily].join(" ");
     const shadow = s.textShadow && s.textShadow !== "none"
       ? colour(s.textShadow) : null;
+    const cased = {
+      uppercase: t => t.toUpperCase(),
+      lowercase: t => t.toLowerCase(),
+      capitalize: t => t.replace(/(^|\s)(\S)/g, (m, a, b) => a + b.toUpperCase()),
+    }[s.textTransform] || (t => t);
+    const spacing = s.letterSpacing !== "normal"
+      ? ' letter-spacing="' + esc(s.letterSpacing) + '"' : "";
     for (const l of lines) {
-      const t = l.text.replace(/\s+/g, " ").replace(/ $/, "");
+      const t = cased(l.text.replace(/\s+/g, " ").replace(/ $/, ""));
       const m = ctx.measureText(t);
       const asc = m.fontBoundingBoxAscent, desc = m.fontBoundingBoxDescent;
       const y = l.top + (l.bottom - l.top - asc - desc) / 2 + asc;
       const head = '<text x="' + n(l.left) + '" y="' + n(y) + '" font-family="' +
         esc(s.fontFamily) + '" font-size="' + esc(s.fontSize) + '" font-weight="' +
         esc(s.fontWeight) + '"' + (s.fontStyle !== "normal" ? ' font-style="' +
-        esc(s.fontStyle) + '"' : "") + ' xml:space="preserve" ';
+        esc(s.fontStyle) + '"' : "") + spacing + ' xml:space="preserve" ';
       // A halo (text-shadow) is its own stroked text under the text: SVG 1.1
       // readers ignore paint-order.
       if (shadow) {
