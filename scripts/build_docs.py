@@ -249,7 +249,7 @@ while the file system has less than 1 MiB free is reported as a full disk.
 
 ## Output files
 
-`map -o` and `--png`, `export --to` and `synthetic-ais -o` follow three rules.
+`map -o`, `--png`, `--svg` and `--pdf`, `export --to` and `synthetic-ais -o` follow three rules.
 
 - **Regular files only.** The path must be a regular file or not exist yet.
   A directory, a device (`/dev/...`), a pipe or a socket there is refused,

@@ -277,21 +277,16 @@ def test_south_china_sea_colours_features_by_holder(browser, tmp_path):
 
 
 def test_png_export_through_chromium(browser, tmp_path):
-    """`claimsmap map --png` renders the preset in Chromium, for print."""
+    """`claimsmap map --png --svg --pdf` renders the preset in Chromium, for print."""
     import subprocess
     import sys
 
     out = tmp_path / "seed.png"
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "claimsmap",
-            "map",
-            "--preset",
-            "seed",
-            "--png",
-            str(out),
+            *(sys.executable, "-m", "claimsmap", "map", "--preset", "seed"),
+            *("--png", str(out), "--scale", "2", "--size", "700x500"),
+            *("--svg", str(tmp_path / "seed.svg"), "--pdf", str(tmp_path / "seed.pdf")),
         ],
         capture_output=True,
         text=True,
@@ -302,8 +297,14 @@ def test_png_export_through_chromium(browser, tmp_path):
     from PIL import Image
 
     image = Image.open(out).convert("RGB")
-    assert image.size == (1400, 1000)
-    assert [p.name for p in tmp_path.iterdir()] == ["seed.png"]
+    assert image.size == (1400, 1000)  # 700 x 500 CSS pixels, twice over
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "seed.pdf",
+        "seed.png",
+        "seed.svg",
+    ]
+    assert (tmp_path / "seed.pdf").read_bytes().startswith(b"%PDF-")
+    assert b'viewBox="0 0 700 500"' in (tmp_path / "seed.svg").read_bytes()
     # The picture has the seed map's yellow and orange in it.
     colours = {c for _, c in image.getcolors(1_000_000)}
     held, claimed = (0xF5, 0xC5, 0x18), (0xF2, 0x8E, 0x2B)

@@ -333,6 +333,9 @@ def assert_parser_error(proc, pattern):
         (["within", "Ishigaki", "-5"], r"radius: -5: give more than 0"),
         (["at", "nan", "25"], r"lon: nan: give a finite number"),
         (["serve", "--port", "99999"], r"--port: 99999: give 1 to 65535"),
+        (["map", "--png", "m.png", "--scale", "0"], r"--scale: 0: give 0 to 8, not 0"),
+        (["map", "--png", "m.png", "--size", "1400"], r"--size: '1400': give WIDTHx"),
+        (["map", "--pdf", "m.pdf", "--size", "90x1000"], r"--size: 90x1000: give 100"),
     ],
 )
 def test_numeric_options_are_checked_by_the_parser(tmp_path, args, pattern):
@@ -354,6 +357,8 @@ def test_numeric_options_are_checked_by_the_parser(tmp_path, args, pattern):
         # the dates that overflow are never reached.
         (["map", "--add", "{bad}", "-o", "{dir}"], r"out\.x: is a directory"),
         (["map", "--png", "{dir}"], r"out\.x: is a directory"),
+        (["map", "--svg", "m.svg", "--pdf", "{dir}"], r"out\.x: is a directory"),
+        (["map", "--svg", "{fifo}"], r"fifo\.html: is not a regular file"),
         (["export", "no-such-layer", "--to", "{dir}.gpkg"], r"\.gpkg: is a directory"),
         (
             [
@@ -388,6 +393,31 @@ def test_outputs_that_are_not_regular_files_are_refused_first(tmp_path, args, pa
     ]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert all(not any(p.iterdir()) for p in tmp_path.glob("out.x*"))
+
+
+def test_an_export_without_chromium_says_how_to_get_one(tmp_path):
+    out = tmp_path / "m.svg"
+    env = {**os.environ, "CLAIMSMAP_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claimsmap",
+            "map",
+            "--preset",
+            "senkaku",
+            "--svg",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert_one_line_error(
+        proc, r"^claimsmap: error: CLAIMSMAP_CHROMIUM='.*no-chromium' is not an exec"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_folder_that_takes_no_file_is_named_not_the_temporary(tmp_path):

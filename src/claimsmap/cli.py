@@ -40,6 +40,19 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def _pixels(text: str) -> tuple[int, int]:
+    """An argparse ``type``: ``WIDTHxHEIGHT`` in CSS pixels, each 100 to 10000."""
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give WIDTHxHEIGHT in pixels, such as 1400x1000"
+        )
+    width, height = (int(p) for p in parts)
+    if not (100 <= width <= 10_000 and 100 <= height <= 10_000):
+        raise argparse.ArgumentTypeError(f"{text}: give 100 to 10000 pixels each way")
+    return width, height
+
+
 def _real(
     low: float = -math.inf, high: float = math.inf, *, above: bool = False
 ) -> Callable[[str], float]:
@@ -201,17 +214,27 @@ def _cmd_map(args: argparse.Namespace) -> None:
     from claimsmap.maps import Map
 
     preset = args.preset
-    out = args.output or (None if args.png else f"claimsmap-{preset}.html")
-    for target in (args.png, out):
+    pictures = {"png": args.png, "pdf": args.pdf, "svg": args.svg}
+    wanted = {fmt: path for fmt, path in pictures.items() if path}
+    out = args.output or (None if wanted else f"claimsmap-{preset}.html")
+    for target in (*wanted.values(), out):
         if target:
             check_output(target)
     m = Map.preset(preset)
     for path in args.add or []:
         frame = read_file(path)
         m.add_layer(frame, name=os.path.basename(path))
-    if args.png:
-        png = m.save_png(args.png)
-        print(f"wrote {png} ({png.stat().st_size / 1e3:.0f} kB)", file=sys.stderr)
+    if wanted:
+        written = m.export(
+            **wanted,
+            width=args.size[0],
+            height=args.size[1],
+            scale=args.scale,
+            controls=args.controls,
+        )
+        for picture in written.values():
+            size = picture.stat().st_size / 1e3
+            print(f"wrote {picture} ({size:.0f} kB)", file=sys.stderr)
     if not out:
         return
     path = m.save(out)
@@ -736,7 +759,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "map",
         help="write a self-contained HTML map (works offline)",
-        description="Render a preset map to one HTML file that needs no network.",
+        description="Render a preset map to one HTML file that needs no network, "
+        "and/or to pictures (PNG, SVG, PDF) drawn in headless Chromium without the "
+        "interactive controls.",
     )
     p.add_argument(
         "--preset",
@@ -757,6 +782,37 @@ def _parser() -> argparse.ArgumentParser:
         "--png",
         metavar="FILE",
         help="also (or, without -o, only) write a PNG rendered in headless Chromium",
+    )
+    p.add_argument(
+        "--svg",
+        metavar="FILE",
+        help="also (or, without -o, only) write SVG for print: shapes as paths, "
+        "text as text",
+    )
+    p.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="also (or, without -o, only) write a one-page vector PDF",
+    )
+    p.add_argument(
+        "--scale",
+        type=_real(0, 8, above=True),
+        default=1.0,
+        help="device pixels per CSS pixel of the PNG (2: twice the pixels each "
+        "way; default 1)",
+    )
+    p.add_argument(
+        "--size",
+        type=_pixels,
+        default=(1400, 1000),
+        metavar="WxH",
+        help="the picture's size in CSS pixels (default 1400x1000)",
+    )
+    p.add_argument(
+        "--controls",
+        action="store_true",
+        help="keep the zoom buttons, layer switcher and date slider in the "
+        "picture (left out by default)",
     )
     p.set_defaults(func=_cmd_map)
 

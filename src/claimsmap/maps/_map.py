@@ -21,8 +21,10 @@ from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_la
 from claimsmap.catalog import worldview as apply_worldview
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
-from claimsmap.io import atomic_path, records, write_text_atomic
+from claimsmap.io import records, write_text_atomic
 from claimsmap.maps._assets import asset
+from claimsmap.maps._export import NO_CONTROLS_CLASS, STATIC_CLASS, Format, render
+from claimsmap.maps._fonts import FONT_STACK, font_face_css
 from claimsmap.maps._html import escape, popup_html, script_json
 from claimsmap.maps.presets import preset as preset_spec
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
@@ -31,10 +33,10 @@ from claimsmap.places import name_of, resolve
 __all__ = ["Map"]
 
 _CSS = f"""
-.leaflet-container {{ background: {WATER}; font: 13px/1.4 system-ui, sans-serif; }}
+.leaflet-container {{ background: {WATER}; font: 13px/1.4 {FONT_STACK}; }}
 .cm-title {{ position: absolute; z-index: 1000; top: 10px; left: 56px;
   max-width: calc(100% - 420px); background: rgba(255,255,255,.92); padding: 4px 12px;
-  border-radius: 4px; font: 600 15px/1.3 system-ui, sans-serif;
+  border-radius: 4px; font: 600 15px/1.3 {FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .leaflet-control-layers {{ font-size: 12px; max-width: 340px; }}
 .leaflet-control-layers label {{ margin: 1px 0; }}
@@ -59,6 +61,15 @@ _CSS = f"""
 .cm-label {{ background: none; border: none; }}
 .cm-label span {{ color: {RING["color"]}; font-weight: 600; font-size: 11px;
   white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
+/* A clicked shape takes the focus (Chromium, Firefox): no box is drawn round
+   it; focus reached from the keyboard stays visible. */
+.leaflet-interactive:focus {{ outline: none; }}
+.leaflet-interactive:focus-visible {{ outline: 2px solid #1a73e8; }}
+.{STATIC_CLASS} .leaflet-popup-pane, .{STATIC_CLASS} .leaflet-tooltip-pane,
+.{NO_CONTROLS_CLASS} .leaflet-control-zoom,
+.{NO_CONTROLS_CLASS} .leaflet-control-layers,
+.{NO_CONTROLS_CLASS} .cm-slider input {{ display: none; }}
+.{NO_CONTROLS_CLASS} .cm-title {{ left: 10px; max-width: calc(100% - 360px); }}
 """
 
 
@@ -492,6 +503,7 @@ class Map:
         header = self._figure.header
         header.add_child(_Inline("style", asset("leaflet.css")), name="leaflet_css")
         header.add_child(_Inline("script", asset("leaflet.js")), name="leaflet_js")
+        header.add_child(_Inline("style", font_face_css()), name="claimsmap_font")
         header.add_child(_Inline("style", _CSS), name="claimsmap_css")
         self.title = title
         self._bounds = bounds
@@ -760,72 +772,121 @@ class Map:
         """
         return write_text_atomic(path, self.to_html())
 
-    def save_png(
+    def export(
         self,
-        path: str | os.PathLike[str],
         *,
+        png: str | os.PathLike[str] | None = None,
+        pdf: str | os.PathLike[str] | None = None,
+        svg: str | os.PathLike[str] | None = None,
         width: int = 1400,
         height: int = 1000,
+        scale: float = 1.0,
+        controls: bool = False,
         chromium: str | None = None,
-    ) -> Path:
-        """Render the map in headless Chromium and write a PNG, atomically.
+        browser: Any = None,
+    ) -> dict[Format, Path]:
+        """Render the map in headless Chromium as PNG, PDF and/or SVG, atomically.
+
+        A static picture for print or the web: the title, legend, scale bar
+        and source line are kept, the interactive controls (zoom buttons,
+        layer switcher, the date slider's handle) are left out unless
+        ``controls`` is true. All the formats asked for are drawn from one
+        page load.
 
         Parameters
         ----------
-        path : str or path
-            The PNG to write.
+        png, pdf, svg : str or path, optional
+            The files to write; at least one.
         width, height : int
-            The page size in CSS pixels.
+            The page size in CSS pixels (100 to 10000).
+        scale : float
+            Device pixels per CSS pixel of the PNG: 2 gives a picture of
+            ``2 * width`` by ``2 * height`` pixels. PDF and SVG are vectors.
+        controls : bool
+            Keep the interactive controls in the picture.
         chromium : str, optional
             The Chromium executable; by default ``$CLAIMSMAP_CHROMIUM``, then
             ``chromium`` or ``chromium-browser`` on the PATH.
+        browser : playwright.sync_api.Browser, optional
+            A Chromium already open (Playwright's) to draw in, to export many
+            maps without starting one each time.
+
+        Returns
+        -------
+        dict
+            ``{"png": Path, ...}`` for each file written.
+
+        Raises
+        ------
+        ClaimsmapError
+            When no file is asked for, Playwright or Chromium is missing, or a
+            size is out of range.
+        OutputError
+            When a file cannot be written there (checked before rendering).
 
         Notes
         -----
         Needs Playwright (``pip install playwright``) and a Chromium; the map
-        itself loads nothing from the network. Names in Chinese or Japanese
-        need CJK fonts on the machine (Debian: ``fonts-noto-cjk``).
+        itself loads nothing from the network. The PDF is Chromium's print of
+        the page: shapes are vector paths (Leaflet's SVG renderer) and text is
+        text. The SVG is the page serialised as drawn: each shape a
+        ``<path>``, each label and legend entry a ``<text>``. Chinese and
+        Japanese names use the CJK glyphs embedded in the page, so they
+        render without CJK fonts on the machine.
         """
-        import shutil
-        import tempfile
-
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError as err:
-            raise ClaimsmapError(
-                "PNG export needs Playwright: pip install playwright"
-            ) from err
-        exe = (
-            chromium
-            or os.environ.get("CLAIMSMAP_CHROMIUM")
-            or shutil.which("chromium")
-            or shutil.which("chromium-browser")
+        asked: tuple[tuple[Format, Any], ...] = (
+            ("png", png),
+            ("pdf", pdf),
+            ("svg", svg),
         )
-        if not exe:
+        targets = {fmt: path for fmt, path in asked if path is not None}
+        if not targets:
             raise ClaimsmapError(
-                "PNG export needs Chromium: apt-get install chromium, or set "
-                "CLAIMSMAP_CHROMIUM to its path"
+                "export needs a file to write: give png=, pdf= or svg= (or several)"
             )
-        with tempfile.TemporaryDirectory() as tmp:
-            page_path = Path(tmp) / "map.html"
-            page_path.write_text(self.to_html(), encoding="utf-8")
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path=exe, args=["--no-sandbox", "--disable-gpu"]
-                )
-                try:
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    page.goto(page_path.as_uri())
-                    page.wait_for_function(
-                        "() => Object.keys(window).some(k => k.startsWith('map_'))"
-                    )
-                    page.wait_for_timeout(500)
-                    png = page.screenshot(type="png")
-                finally:
-                    browser.close()
-        with atomic_path(path) as out:
-            out.write_bytes(png)
-        return Path(path)
+        return render(
+            self.to_html(),
+            targets,
+            width=width,
+            height=height,
+            scale=scale,
+            controls=controls,
+            chromium=chromium,
+            browser=browser,
+            font_css=font_face_css(),
+        )
+
+    def save_png(
+        self, path: str | os.PathLike[str], *, scale: float = 1.0, **options: Any
+    ) -> Path:
+        """Write the map as a PNG; see :meth:`export` for the options.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
+        return self.export(png=path, scale=scale, **options)["png"]
+
+    def save_pdf(self, path: str | os.PathLike[str], **options: Any) -> Path:
+        """Write the map as a one-page vector PDF; see :meth:`export`.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
+        return self.export(pdf=path, **options)["pdf"]
+
+    def save_svg(self, path: str | os.PathLike[str], **options: Any) -> Path:
+        """Write the map as SVG (shapes as paths, text as text); see :meth:`export`.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
+        return self.export(svg=path, **options)["svg"]
 
     def _repr_html_(self) -> str:
         self._finish()
