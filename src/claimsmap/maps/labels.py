@@ -22,9 +22,12 @@ Sources
 - Countries: the short name each language uses for the state (English after
   the UN terminology bulletin: "Viet Nam"); the list was compiled for
   claimsmap and checked against the npm package ``i18n-iso-countries@7.14.0``
-  (MIT), whose Chinese "中国台湾省" for Taiwan and Vietnamese "Bán đảo Mã Lai"
-  (the Malay peninsula) for Malaysia are not followed: a map that states no
-  claim in a country's name uses the names each side's readers use.
+  (MIT). Where they differ, the list keeps the short name a map prints
+  (ブルネイ, not ブルネイ・ダルサラーム; Tiongkok, Indonesia's official name for
+  China since 2014), and does not follow that package's Chinese "中国台湾省"
+  for Taiwan or Vietnamese "Bán đảo Mã Lai" (the Malay peninsula) for
+  Malaysia: a map that states no claim in a country's name uses the names
+  each side's readers use.
 - Seas and straits: English after IHO S-23 *Limits of Oceans and Seas* (1953)
   where it names the water; the other languages the names in official use in
   each language's countries (the Vietnamese "Biển Đông" and Chinese "南海"
