@@ -942,12 +942,11 @@ def place_labels(
 
 
 @functools.cache
-def _land() -> Any:
+def _land(code: str) -> Any:
+    """A country's land in the basemap (its units with this ISO code), or None."""
     land = load(BASEMAP)
-    return {
-        code: shapely.union_all(group.geometry.values)
-        for code, group in land.groupby("iso_a3")
-    }
+    rows = land[land["iso_a3"] == code]
+    return shapely.union_all(rows.geometry.values) if len(rows) else None
 
 
 @functools.cache
@@ -967,7 +966,7 @@ def _country_point(
     The pole of inaccessibility of that piece (the view inset by 6 %), found
     in Mercator-stretched degrees so that it looks central on the map.
     """
-    shape = _land().get(code)
+    shape = _land(code)
     if shape is None:
         return None
     west, south, east, north = bounds
