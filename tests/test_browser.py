@@ -39,8 +39,8 @@ IMAGES_SETTLED = "() => Array.from(document.images).every(img => img.complete)"
 
 
 class Page:
-    def __init__(self, browser, path):
-        self.page = browser.new_page(viewport={"width": 1200, "height": 850})
+    def __init__(self, browser, path, size=(1200, 850)):
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         self.errors, self.failed, self.dialogs = [], [], []
         self.page.on(
             "console", lambda m: m.type == "error" and self.errors.append(m.text)
@@ -72,10 +72,22 @@ class Page:
         self.page.wait_for_selector(".leaflet-popup-content", state="detached")
 
     def colours(self, places):
-        """The screenshot's RGB at each (lon, lat), keyed like ``places``."""
+        """The screenshot's RGB at each (lon, lat), keyed like ``places``.
+
+        The shapes' colours: the place names' pane is hidden for the picture.
+        """
         from PIL import Image
 
+        labels = ".leaflet-cmLabels-pane"
+        self.page.evaluate(
+            f"() => document.querySelectorAll('{labels}')"
+            ".forEach(p => { p.style.visibility = 'hidden'; })"
+        )
         png = self.page.screenshot()
+        self.page.evaluate(
+            f"() => document.querySelectorAll('{labels}')"
+            ".forEach(p => { p.style.visibility = ''; })"
+        )
         image = Image.open(io.BytesIO(png)).convert("RGB")
         return {
             key: image.getpixel(tuple(round(v) for v in self.pixel(lon, lat)))
@@ -267,8 +279,14 @@ def test_south_china_sea_colours_features_by_holder(browser, tmp_path):
     path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
     view = Page(browser, path)
     labels = view.page.locator(".cm-legend .cm-entry").all_inner_texts()
-    for party in ("CHN", "TWN", "VNM", "PHL", "MYS"):
-        assert any(label.endswith(f": {party}") for label in labels), party
+    for holder in (
+        "China (PRC)",
+        "Taiwan (ROC)",
+        "Viet Nam",
+        "the Philippines",
+        "Malaysia",
+    ):
+        assert f"Held by {holder}" in labels, holder
     # Pratas stands alone; its marker is the ROC's colour.
     got = view.colours({"Pratas": tuple(cm.find("Pratas Island").geometry.coords[0])})
     want = OCCUPANT["TWN"]["fillColor"]
@@ -345,4 +363,203 @@ def test_the_date_slider_shows_who_held_what(browser, tmp_path):
         view.page.locator(".leaflet-popup-content").all_inner_texts()
     )
     assert view.errors == []
+    view.page.close()
+
+
+# What each preset must name at its opening view.
+KEY_NAMES = {
+    "south-china-sea": {
+        "Spratly Islands",
+        "Paracel Islands",
+        "South China Sea",
+        "Viet Nam",
+        "Philippines",
+        "China",
+        "Malaysia",
+        "Scarborough Shoal",
+    },
+    "senkaku": {
+        "Senkaku / Diaoyu Islands",
+        "Taiwan",
+        "East China Sea",
+        "Ishigaki Island",
+        "Yonaguni",
+        "Uotsuri-jima",
+    },
+    "taiwan-strait": {"China", "Taiwan", "Taiwan Strait", "Kinmen Island"},
+    "seed": {
+        "China",
+        "India",
+        "Taiwan",
+        "South China Sea",
+        "Arunachal Pradesh",
+        "Aksai Chin",
+    },
+    "atlas": {
+        "China",
+        "Taiwan",
+        "Viet Nam",
+        "Philippines",
+        "South China Sea",
+        "East China Sea",
+        "Spratly Islands",
+        "Paracel Islands",
+    },
+}
+
+# The names shown, once the page has placed them (in the frame after a change).
+SHOWN_LABELS = """async () => {
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return Array.from(document.querySelectorAll('.cm-place'))
+    .filter(e => getComputedStyle(e).visibility !== 'hidden')
+    .map(e => { const r = e.firstChild.getBoundingClientRect();
+                return {text: e.textContent, box: [r.left, r.top, r.right, r.bottom]}; });
+}"""
+
+BOX = """(sel) => Array.from(document.querySelectorAll(sel)).map(e => {
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+
+
+def meet(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def collisions(labels, others=()):
+    """Pairs of shown labels whose boxes meet, and labels under another box."""
+    found = [
+        (a["text"], a["box"], b["text"], b["box"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if meet(a["box"], b["box"])
+    ]
+    found += [
+        (a["text"], "control") for a in labels for o in others if meet(a["box"], o)
+    ]
+    return found
+
+
+@pytest.mark.parametrize("name", list(PRESET_CLICKS))
+def test_every_preset_names_its_places_apart(browser, tmp_path, name):
+    """At the opening view, in the browser's window and at the PNG export's
+    size, the preset's key names are shown and no two names meet, nor a name
+    and the title or legend."""
+    path = cm.Map.preset(name).save(tmp_path / f"{name}.html")
+    for width, height in ((1200, 850), (1400, 1000)):
+        view = Page(browser, path, size=(width, height))
+        page = view.page
+        assert view.errors == []
+        labels = page.evaluate(SHOWN_LABELS)
+        controls = [
+            *page.evaluate(BOX, ".cm-title"),
+            *page.evaluate(BOX, ".cm-legend"),
+        ]
+        assert collisions(labels, controls) == [], (name, width)
+        shown = {label["text"] for label in labels}
+        assert KEY_NAMES[name] <= shown, (name, width, KEY_NAMES[name] - shown)
+        for label in labels:
+            x0, y0, x1, y1 = label["box"]
+            assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, label
+        # The names are above the shapes and let clicks through to them.
+        pane = page.evaluate(
+            """() => { const p = document.querySelector('.leaflet-cmLabels-pane');
+                       const o = document.querySelector('.leaflet-overlay-pane');
+                       return [getComputedStyle(p).pointerEvents,
+                               +getComputedStyle(p).zIndex,
+                               +getComputedStyle(o).zIndex]; }"""
+        )
+        assert pane[0] == "none" and pane[1] > pane[2]
+        x0, y0, x1, y1 = labels[0]["box"]
+        under = page.evaluate(
+            "([x, y]) => !document.elementFromPoint(x, y).closest('.cm-place')",
+            [(x0 + x1) / 2, (y0 + y1) / 2],
+        )
+        assert under
+        page.close()
+
+
+def test_zooming_in_keeps_the_names_apart_and_shows_more(browser, tmp_path):
+    path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
+    view = Page(browser, path)
+    page = view.page
+    before = page.evaluate(SHOWN_LABELS)
+    page.evaluate(
+        """() => new Promise(r => { const k = Object.keys(window).find(
+                k => k.startsWith('map_') && window[k] instanceof L.Map);
+            window[k].once('zoomend', () => setTimeout(r, 50));
+            window[k].setZoomAround([10.4, 114.4], window[k].getZoom() + 1); })"""
+    )
+    after = page.evaluate(SHOWN_LABELS)
+    assert collisions(after) == []
+    texts = {label["text"] for label in after}
+    # Hidden at the opening view for want of room, shown once zoomed in.
+    assert {"Fiery Cross Reef", "Itu Aba"} <= texts
+    assert not {"Fiery Cross Reef", "Itu Aba"} <= {lab["text"] for lab in before}
+    page.close()
+
+
+def test_names_in_chinese_from_the_command_line(browser, tmp_path):
+    """`claimsmap map --lang zh`: the atlas's Chinese names, on the page."""
+    from .test_cli import run
+
+    out = tmp_path / "scs-zh.html"
+    run("map", "--preset", "south-china-sea", "--lang", "zh", "-o", str(out))
+    view = Page(browser, out)
+    labels = view.page.evaluate(SHOWN_LABELS)
+    texts = {label["text"] for label in labels}
+    # The Chinese names the atlas records for the Scarborough Shoal and Hainan.
+    assert cm.find("Scarborough Shoal").names["zh"] in texts
+    assert {"南沙群岛", "西沙群岛", "南海", "越南", "菲律宾", "中国"} <= texts
+    assert not texts & {"Spratly Islands", "Viet Nam", "South China Sea"}
+    assert collisions(labels) == []
+    view.page.close()
+
+
+LEGEND_FITS = """() => { const l = document.querySelector('.cm-legend');
+    const r = l.getBoundingClientRect();
+    return {box: [r.left, r.top, r.right, r.bottom], scrolls: l.scrollHeight > l.clientHeight + 1,
+            columns: getComputedStyle(l).columnCount}; }"""
+
+
+@pytest.mark.parametrize("name", list(PRESET_CLICKS))
+def test_a_static_page_shows_the_whole_legend(browser, tmp_path, name):
+    """For a picture the legend is whole (in columns if it must be); in the
+    browser it scrolls; an export may set the class itself."""
+    static = cm.Map.preset(name, static=True).save(tmp_path / "static.html")
+    for width, height in ((1400, 1000), (1400, 600)):
+        view = Page(browser, static, size=(width, height))
+        legend = view.page.evaluate(LEGEND_FITS)
+        x0, y0, x1, y1 = legend["box"]
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, (name, legend)
+        assert not legend["scrolls"]
+        view.page.close()
+    # The browser's page: the same legend scrolls in a short window ...
+    browsing = cm.Map.preset(name).save(tmp_path / "browse.html")
+    view = Page(browser, browsing, size=(1400, 400))
+    style = view.page.evaluate(
+        "() => { const s = getComputedStyle(document.querySelector('.cm-legend'));"
+        " return [s.overflowY, s.maxHeight]; }"
+    )
+    assert style == ["auto", "180px"]  # 45 % of the window
+    if name != "seed":  # two entries, never that tall
+        assert view.page.evaluate(LEGEND_FITS)["scrolls"]
+    # ... until the map container is marked static.
+    view.page.evaluate(
+        "() => document.querySelector('.leaflet-container').classList.add('cm-static')"
+    )
+    view.page.wait_for_function(f"() => !({LEGEND_FITS})().scrolls")
+    legend = view.page.evaluate(LEGEND_FITS)
+    assert not legend["scrolls"] and legend["box"][3] <= 400
+    entries = view.page.locator(".cm-legend .cm-entry").all_inner_texts()
+    themes = view.page.locator(".cm-legend .cm-group").all_inner_texts()
+    assert not any(": " in e and e.split(": ")[-1].isupper() for e in entries)
+    # Grouped: each theme is one heading, every layer's theme is there.
+    assert len(themes) == len(set(themes)) >= (1 if name == "seed" else 2)
+    view.page.close()
+
+
+def test_legend_entries_say_what_a_reader_sees(browser, tmp_path):
+    path = cm.Map.preset("seed", static=True).save(tmp_path / "seed.html")
+    view = Page(browser, path, size=(1400, 1000))
+    entries = view.page.locator(".cm-legend .cm-entry").all_inner_texts()
+    assert entries == ["Claimed by the PRC, not held", "Held by China (PRC)"]
     view.page.close()

@@ -485,3 +485,9 @@ def test_a_byte_order_mark_is_fine_in_csv_and_geojson(tmp_path):
     layer = tmp_path / "l.geojson"
     layer.write_bytes(b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}')
     assert "0 features, all valid" in run("validate", str(layer)).stderr
+
+
+def test_map_names_a_language_or_says_what_to_give(tmp_path):
+    proc = run("map", "--lang", "Chinese", "-o", str(tmp_path / "m.html"), check=False)
+    assert proc.returncode == 2 and "not a language code" in proc.stderr
+    assert not (tmp_path / "m.html").exists()

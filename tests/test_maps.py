@@ -175,3 +175,50 @@ def test_layers_work_with_geopandas_explore(layer):
     """A GeoDataFrame from cm.load draws with .explore(), dict columns and all."""
     html = cm.load(layer).explore().get_root().render()
     assert cm.load(layer)["id"].iloc[0] in html
+
+
+def test_place_names_are_escaped_text():
+    from claimsmap.maps.labels import Label, LabelLayer
+
+    m = cm.Map(basemap=False, bounds=(122, 24, 124, 26))
+    LabelLayer([Label("x", XSS, "feature", 123.0, 25.0, 0)]).add_to(m.folium)
+    html = m.to_html()
+    # Escaped for HTML, then written as JSON that is safe inside <script>.
+    assert r"\u0026lt;img src=x onerror=alert(1)\u0026gt;" in html
+    assert XSS not in html
+
+
+def test_place_names_in_a_language_fall_back_to_english():
+    """Vietnamese: the group's name from the list, the islet's (which the atlas
+    has in no Vietnamese) in English; Tagalog finds the Filipino names."""
+    from claimsmap.maps.labels import preset_labels
+    from claimsmap.maps.presets import preset
+
+    uotsuri = cm.find("Uotsuri-jima")
+    assert "vi" not in uotsuri.names
+    vi = {
+        lab.text
+        for lab in preset_labels("senkaku", preset("senkaku").bounds, lang="vi")
+    }
+    assert {"Quần đảo Senkaku", "Đài Loan", uotsuri.names["en"]} <= vi
+    scs = preset("south-china-sea").bounds
+    tl = {lab.text for lab in preset_labels("south-china-sea", scs, lang="tl")}
+    assert {"Pilipinas", "Kapuluan ng Spratly", "Dagat Timog Tsina"} <= tl
+    # The atlas's own names where it has the place: Scarborough Shoal in Filipino.
+    assert cm.find("Scarborough Shoal").names["fil"] in tl
+
+
+def test_key_names_find_room_at_every_opening_view():
+    """Placed in Python: each preset's first names fit at both view sizes."""
+    from claimsmap.maps.labels import PRESET_LABELS, preset_labels
+    from claimsmap.maps.presets import preset
+
+    for name in PRESET_LABELS:
+        spec = preset(name)
+        labels = preset_labels(name, spec.bounds, title=spec.title)
+        assert all(lab.placed for lab in labels[:5]), name
+
+
+def test_an_unknown_language_code_is_refused():
+    with pytest.raises(cm.ClaimsmapError, match="lang 'Chinese' is not a language"):
+        cm.Map.preset("senkaku", lang="Chinese")

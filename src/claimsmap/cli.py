@@ -220,7 +220,7 @@ def _cmd_map(args: argparse.Namespace) -> None:
     for target in (*wanted.values(), out):
         if target:
             check_output(target)
-    m = Map.preset(preset)
+    m = Map.preset(preset, lang=args.lang)
     for path in args.add or []:
         frame = read_file(path)
         m.add_layer(frame, name=os.path.basename(path))
@@ -813,6 +813,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the zoom buttons, layer switcher and date slider in the "
         "picture (left out by default)",
+    )
+    p.add_argument(
+        "--lang",
+        default="en",
+        help="language of the place names: en (default), zh, zh-Hant, ja, ko, vi, "
+        "tl, ms, id; a name missing in it is given in English",
     )
     p.set_defaults(func=_cmd_map)
 

@@ -1,10 +1,11 @@
 """Static exports of a map page: PNG, PDF and SVG, rendered in headless Chromium.
 
 The page is the map's own HTML. Before the picture is taken the class
-``cm-static`` is set on ``<body>`` (and ``cm-no-controls`` unless controls
-were asked for), so that the page's CSS hides the interactive controls (zoom
-buttons, layer switcher, the date slider's handle) and shapes the legend for
-print; the title, legend, scale bar and source line stay.
+``cm-static`` is set on ``<body>`` and the map container (and
+``cm-no-controls`` on ``<body>`` unless controls were asked for), so that
+the page's CSS hides the interactive controls (zoom buttons, layer switcher,
+the date slider's handle) and shapes the legend for print; the title,
+legend, scale bar and source line stay.
 
 * PNG: a screenshot at ``scale`` device pixels per CSS pixel.
 * PDF: Chromium's print to PDF, one page the size of the map. Leaflet draws
@@ -70,6 +71,10 @@ _READY = """async () => {
 
 _STATIC = """async ([staticClass, noControls]) => {
   document.body.classList.add(staticClass);
+  // The map container too: the legend lays itself out in columns when its
+  // container is static, and watches the container's classes.
+  document.querySelectorAll(".leaflet-container").forEach(
+    c => c.classList.add(staticClass));
   if (noControls) { document.body.classList.add(noControls); }
   const title = document.querySelector(".cm-title");
   if (title && !document.title) { document.title = title.textContent; }

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from claimsmap.catalog import BASEMAP, as_of, catalog, load, present, resolve_layer
 from claimsmap.catalog import worldview as apply_worldview
+from claimsmap.credits import CREDIT
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import Unit, range_ring
 from claimsmap.io import records, write_text_atomic
@@ -26,6 +27,14 @@ from claimsmap.maps._assets import asset
 from claimsmap.maps._export import NO_CONTROLS_CLASS, STATIC_CLASS, Format, render
 from claimsmap.maps._fonts import FONT_STACK, font_face_css
 from claimsmap.maps._html import escape, popup_html, script_json
+from claimsmap.maps.labels import (
+    LABEL_CSS,
+    Label,
+    LabelLayer,
+    check_lang,
+    preset_labels,
+)
+from claimsmap.maps.presets import LEGEND, LEGEND_VALUES
 from claimsmap.maps.presets import preset as preset_spec
 from claimsmap.maps.styles import LAND, RING, WATER, style_for
 from claimsmap.places import name_of, resolve
@@ -43,7 +52,9 @@ _CSS = f"""
 .cm-legend {{ font-size: 12px; background: rgba(255,255,255,.94); padding: 6px 10px;
   border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px;
-  max-height: 45vh; overflow-y: auto; }}
+  max-height: 45vh; overflow-y: auto; column-gap: 14px; }}
+.cm-legend .cm-theme {{ break-inside: avoid; }}
+.cm-static .cm-legend {{ max-height: none; overflow: visible; }}
 .cm-slider {{ background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; }}
 .cm-slider input {{ width: 260px; display: block; }}
@@ -70,7 +81,7 @@ _CSS = f"""
 .{NO_CONTROLS_CLASS} .leaflet-control-layers,
 .{NO_CONTROLS_CLASS} .cm-slider input {{ display: none; }}
 .{NO_CONTROLS_CLASS} .cm-title {{ left: 10px; max-width: calc(100% - 360px); }}
-"""
+{LABEL_CSS}"""
 
 
 class _OfflineMap(folium.Map):
@@ -144,7 +155,12 @@ window.cmTimed.push({layer: {{ this.get_name() }}, data: {{ this.get_name() }}_d
 
 
 class _Legend(MacroElement):
-    """One categorical legend; its entries follow the layers switched on."""
+    """The legend: what a reader sees, grouped by theme; it follows the layers on.
+
+    In the browser it scrolls when taller than the map. On a static page (the
+    map container has the class ``cm-static``) it is shown whole, in as many
+    columns as it needs to fit the map's height.
+    """
 
     _template = Template(
         """
@@ -152,28 +168,55 @@ class _Legend(MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   var entries = {{ this.entries }};
-  var legend = L.control({position: "bottomright"});
+  var legend = L.control({position: "bottomright"}), div;
   legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "cm-legend");
-    div.innerHTML = "<h4>Legend</h4>" + entries.map(function (e) {
-      return '<div class="cm-entry" data-layer="' + e.layer + '">' +
+    div = L.DomUtil.create("div", "cm-legend");
+    var html = "<h4>Legend</h4>", theme = null;
+    entries.forEach(function (e) {
+      if (e.theme !== theme) {
+        html += (theme === null ? "" : "</div>") + '<div class="cm-theme">' +
+          '<div class="cm-group">' + e.theme + "</div>";
+        theme = e.theme;
+      }
+      html += '<div class="cm-entry" data-layer="' + e.layer + '">' +
         '<span class="cm-swatch" style="' + e.swatch + '"></span>' +
         "<span>" + e.label + "</span></div>";
-    }).join("");
+    });
+    div.innerHTML = html + (theme === null ? "" : "</div>");
     L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
     return div;
   };
   legend.addTo(map);
+  function layout() {
+    var box = map.getContainer();
+    div.style.columnCount = "";
+    div.style.maxWidth = "";
+    if (!box.classList.contains("cm-static")) { return; }
+    var room = box.clientHeight - 20;
+    for (var n = 2; n <= 6 && div.offsetHeight > room; n++) {
+      div.style.columnCount = n;
+      div.style.maxWidth = Math.min(n * 290, box.clientWidth - 20) + "px";
+    }
+  }
   function sync() {
     entries.forEach(function (e) {
       var group = window[e.layer];
-      var rows = document.querySelectorAll('.cm-legend [data-layer="' + e.layer + '"]');
+      var rows = div.querySelectorAll('[data-layer="' + e.layer + '"]');
       rows.forEach(function (row) {
         if (group) { row.style.display = map.hasLayer(group) ? "" : "none"; }
       });
     });
+    div.querySelectorAll(".cm-theme").forEach(function (t) {
+      var shown = Array.prototype.some.call(t.querySelectorAll(".cm-entry"),
+        function (row) { return row.style.display !== "none"; });
+      t.style.display = shown ? "" : "none";
+    });
+    layout();
   }
-  map.on("overlayadd overlayremove", sync);
+  map.on("overlayadd overlayremove resize", sync);
+  new MutationObserver(sync).observe(map.getContainer(),
+    {attributes: true, attributeFilter: ["class"]});
   sync();
 })();
 {% endmacro %}
@@ -183,7 +226,28 @@ class _Legend(MacroElement):
     def __init__(self, entries: list[dict[str, str]]) -> None:
         super().__init__()
         self._name = "Legend"
-        self.entries = script_json(entries)
+        # Grouped by theme, in the order the themes first come.
+        order: dict[str, int] = {}
+        for entry in entries:
+            order.setdefault(entry["theme"], len(order))
+        grouped = sorted(entries, key=lambda e: order[e["theme"]])
+        self.entries = script_json(grouped)
+
+
+class _Static(MacroElement):
+    """Marks the map container ``cm-static``: a page for a picture."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.getContainer().classList.add("cm-static");
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Static"
 
 
 class _TimeSlider(MacroElement):
@@ -469,6 +533,16 @@ class Map:
         Add a month slider: the layers with dates (control history, exercise
         zones) then show what was in force at some time in the month chosen,
         starting at ``at`` (or today).
+    lang : str
+        The language of the place names (``"en"``, ``"zh"``, ``"zh-Hant"``,
+        ``"ja"``, ``"ko"``, ``"vi"``, ``"tl"``/``"fil"``, ``"ms"``, ``"id"``);
+        a name the atlas lacks in that language is given in English (see
+        :func:`claimsmap.maps.labels.name_in`).
+    static : bool
+        A page for a picture, not for reading in a browser: the map container
+        gets the CSS class ``cm-static`` (which an export may also set on the
+        ``.leaflet-container`` itself), and the legend is then shown whole, in
+        columns if it must, instead of scrolling.
 
     Examples
     --------
@@ -490,7 +564,12 @@ class Map:
         at: Any = None,
         time_slider: bool = False,
         worldview: str | None = None,
+        lang: str = "en",
+        static: bool = False,
     ) -> None:
+        self.lang = check_lang(lang)
+        self.static = static
+        self._labels: list[Label] = []
         self._at = at
         self._worldview = worldview
         self._time_slider = time_slider
@@ -597,6 +676,7 @@ class Map:
             entry = catalog()["layers"][layer_id]
             title, kind = name or entry["title"], entry["kind"]
             self._themes[title] = _THEMES.get(entry.get("theme", ""), "Atlas")
+            reader = name or LEGEND.get(layer_id, title)
         elif isinstance(layer, gpd.GeoDataFrame):
             frame = layer
             if frame.crs is not None and frame.crs.to_epsg() != 4326:
@@ -608,6 +688,7 @@ class Map:
             kind = str(kinds[0]) if len(kinds) == 1 else "other"
             title = name or str(frame.attrs.get("title", "Layer"))
             self._themes[title] = "Your layers"
+            reader = title
         else:
             raise ClaimsmapError(
                 "layer must be a layer id or a GeoDataFrame, "
@@ -635,13 +716,15 @@ class Map:
             self._extent.append(tuple(frame.total_bounds))
         point = bool(len(frame)) and frame.geom_type.isin(["Point", "MultiPoint"]).all()
         if style_by is None:
-            entries = [(title, final_style)]
+            entries = [(reader, final_style)]
         else:
             column, styles = style_by
             present_values = set(frame[column].dropna()) if column in frame else set()
+            words = LEGEND_VALUES.get(column, {})
             entries = [
                 (
-                    f"{title}: {value if value is not None else 'other'}",
+                    words.get(value)
+                    or (str(value) if value is not None else f"{reader}: other"),
                     {**final_style, **extra},
                 )
                 for value, extra in styles.items()
@@ -654,6 +737,7 @@ class Map:
                     "layer": group.get_name(),
                     "label": escape(label),
                     "swatch": _swatch(entry_style, bool(point)),
+                    "theme": escape(self._themes[title]),
                 }
             )
         return self
@@ -711,6 +795,7 @@ class Map:
                     "layer": group.get_name(),
                     "label": "Range rings (geodesic)",
                     "swatch": _swatch(RING, False),
+                    "theme": "Ranges",
                 }
             )
         _GeoJsonLayer(features, RING).add_to(group)
@@ -732,6 +817,10 @@ class Map:
         else:
             west, south, east, north = 95.0, -12.0, 150.0, 45.0
         self._map.fit_bounds([[south, west], [north, east]])
+        if self._labels:
+            LabelLayer(self._labels).add_to(self._map)
+        if self.static:
+            _Static().add_to(self._map)
         if self._legend:
             _Legend(self._legend).add_to(self._map)
         # A long list of layers folds into the control's button (hover to open).
@@ -741,10 +830,8 @@ class Map:
             self._figure.html.add_child(
                 Element(f'<div class="cm-title">{escape(self.title)}</div>')
             )
-        attribution = (
-            "Land: Natural Earth (public domain) · Data: claimsmap, sources in each "
-            "popup · Distances geodesic on WGS84"
-        )
+        # The line a publisher must keep (claimsmap.credits), on every map.
+        attribution = f"{CREDIT} · Distances geodesic on WGS84"
         _Attribution(escape(attribution)).add_to(self._map)
         _Scale().add_to(self._map)
         if self._time_slider:
@@ -893,8 +980,12 @@ class Map:
         return self._map._repr_html_()
 
     @classmethod
-    def preset(cls, name: str) -> Map:
+    def preset(cls, name: str, *, lang: str = "en", static: bool = False) -> Map:
         """Build a preset map by name; see :data:`claimsmap.maps.PRESETS`.
+
+        The map names the places its story needs (see
+        :mod:`claimsmap.maps.labels`) in ``lang``, English where a name lacks
+        that language; ``static`` is as for :class:`Map`.
 
         Raises
         ------
@@ -912,7 +1003,13 @@ class Map:
             bounds=spec.bounds,
             time_slider=spec.time_slider,
             at=spec.at,
+            lang=lang,
+            static=static,
         )
+        if spec.bounds is not None:
+            m._labels = preset_labels(
+                name.strip().casefold(), spec.bounds, lang=lang, title=spec.title
+            )
         for layer in spec.layers:
             m.add_layer(
                 layer, style=spec.styles.get(layer), style_by=spec.style_by.get(layer)

@@ -13,7 +13,7 @@ from typing import Any
 from claimsmap.catalog import catalog
 from claimsmap.errors import ClaimsmapError
 
-__all__ = ["PRESETS", "Preset", "preset"]
+__all__ = ["LEGEND", "LEGEND_VALUES", "PRESETS", "Preset", "preset"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,50 @@ OCCUPANT: dict[Any, dict[str, Any]] = {
     "PHL": {"fillColor": "#7570b3", "color": "#3f007d"},
     "MYS": {"fillColor": "#66a61e", "color": "#00441b"},
     None: {"fillColor": "#bdbdbd", "color": "#525252"},
+}
+
+#: What a reader sees, for each layer of the atlas: the legend's words.
+LEGEND: dict[str, str] = {
+    "senkaku-islands": "Senkaku / Diaoyu Islands (held by Japan)",
+    "prc-diaoyu-baselines-2012": "PRC baselines around the Diaoyu Islands (2012)",
+    "prc-diaoyu-basepoints-2012": "PRC base points (2012)",
+    "prc-ecs-adiz-2013": "PRC air defence identification zone (2013)",
+    "prc-ecs-adiz-2013-area": "PRC air defence identification zone (2013), as an area",
+    "taiwan-strait-median-line": "Taiwan Strait median line (ROC)",
+    "bases": "Military bases",
+    "pla-exercise-zones": "PLA exercise zones",
+    "ecs-joint-development-2008": "Japan–China joint development block (2008)",
+    "kor-kadiz-2013": "Korea's air defence identification zone (2013)",
+    "scs-features": "South China Sea features",
+    "prc-dashed-line": "PRC dashed line (digitised)",
+    "phl-kalayaan-island-group": "Claimed by the Philippines (Kalayaan Island Group)",
+    "idn-vnm-2003-shelf-boundary": "Indonesia–Viet Nam shelf boundary (2003)",
+    "scs-baselines": "Straight baselines (Viet Nam 1982; PRC Beibu Gulf 2024)",
+    "prc-dashed-line-area": "Sea inside the PRC dashed line",
+    "prc-controlled": "Held by China (PRC)",
+    "prc-claimed-not-controlled": "Claimed by the PRC, not held",
+    "jpn-senkaku-territorial-sea": "Territorial sea 12 nmi (Japan)",
+    "jpn-senkaku-contiguous-zone": "Contiguous zone 24 nmi (Japan)",
+    "prc-diaoyu-territorial-sea": "Territorial sea 12 nmi (PRC, from its baselines)",
+    "prc-baselines": "PRC straight baselines",
+    "roc-baselines": "ROC (Taiwan) baselines",
+    "twn-adiz": "ROC (Taiwan) air defence identification zone",
+    "twn-kinmen-restricted-waters": "Kinmen restricted waters (ROC)",
+    "land-claims": "Land held by one party, claimed by another",
+    "islands": "Named islands",
+}
+
+#: The legend's words for the values a layer is coloured by (``style_by``).
+LEGEND_VALUES: dict[str, dict[Any, str]] = {
+    "controller": {
+        "CHN": "Held by China (PRC)",
+        "TWN": "Held by Taiwan (ROC)",
+        "VNM": "Held by Viet Nam",
+        "PHL": "Held by the Philippines",
+        "MYS": "Held by Malaysia",
+        "JPN": "Held by Japan",
+        None: "Held by no one",
+    },
 }
 
 PRESETS: dict[str, Preset] = {
