@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from claimsmap._movingpandas import is_trajectories, positions_of, visits_of
 from claimsmap._select import (
     SHIP_TYPE,
     Group,
@@ -610,6 +611,9 @@ class Presence:
         default_factory=lambda: pd.DataFrame({"vessel": [], "flag": []})
     )
     group_by: Group | None = None
+    # The positions counted, when they were in memory (frame, vessel, time,
+    # columns), for visits_as_trajectories.
+    _positions: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def periods_total(self) -> int:
@@ -673,6 +677,63 @@ class Presence:
         )
         return table.drop(columns="_label").reset_index(drop=True)
 
+    def visits_as_trajectories(
+        self,
+        positions: Any = None,
+        *,
+        vessel: str = "vessel",
+        time: str = "time",
+        columns: tuple[str, str] = ("lon", "lat"),
+    ) -> Any:
+        """The visits as a movingpandas ``TrajectoryCollection``, a trajectory each.
+
+        Each trajectory holds the positions of one visit, from its entry to
+        its exit; its ``id`` is the visit's row in :attr:`visits` and its
+        ``obj_id`` the vessel, and its points carry ``vessel`` and ``zone``
+        (lon, lat on WGS84; times in UTC, without a zone as movingpandas keeps
+        them). A visit of one position is left
+        out: movingpandas needs two points for a trajectory.
+
+        Parameters
+        ----------
+        positions : DataFrame, Trajectory or TrajectoryCollection, optional
+            The positions presence counted. By default the ones it was given,
+            when they were a DataFrame or trajectories; positions read from a
+            file must be given again.
+        vessel, time, columns :
+            Column names of ``positions``, as for :func:`presence`.
+
+        Returns
+        -------
+        movingpandas.TrajectoryCollection
+        """
+        if positions is None:
+            if self._positions is None:
+                raise ClaimsmapError(
+                    "visits_as_trajectories: presence read its positions from a "
+                    "file or in chunks and did not keep them; pass them: "
+                    "result.visits_as_trajectories(positions)"
+                )
+            positions, vessel, time, columns = self._positions
+        elif is_trajectories(positions):
+            positions = positions_of(positions)
+            vessel, time, columns = "vessel", "time", ("lon", "lat")
+        if not isinstance(positions, pd.DataFrame):
+            raise ClaimsmapError(
+                f"positions of type {type(positions).__name__}: give a DataFrame "
+                "or movingpandas trajectories"
+            )
+        for name in (vessel, time):
+            if name not in positions.columns:
+                raise ClaimsmapError(
+                    f"positions: no column {name!r} (columns: "
+                    f"{', '.join(map(str, positions.columns))}); name it with "
+                    "vessel=/time="
+                )
+        lon, lat = coordinates(positions, columns)
+        t = _to_ns(positions[time].reset_index(drop=True), "positions, row")
+        return visits_of(self.visits, positions[vessel].to_numpy(), t, lon, lat)
+
     def summary(self) -> str:
         """One line per zone: ``zone: 355 of 366 days, 3 vessels``.
 
@@ -716,10 +777,12 @@ def presence(
 
     Parameters
     ----------
-    positions : DataFrame, pyarrow.Table, path, or iterable of DataFrames
+    positions : DataFrame, pyarrow.Table, path, iterable of DataFrames, or trajectories
         Positions with a vessel id, a time (UTC unless it says otherwise)
         and longitude/latitude columns; a CSV, Parquet or GeoParquet path is
-        read in chunks of ``chunk_rows``.
+        read in chunks of ``chunk_rows``. A movingpandas ``Trajectory`` or
+        ``TrajectoryCollection`` gives its points, each trajectory's
+        ``obj_id`` (or, without one, its ``id``) as the vessel.
     zones : layer id, list of layer ids, GeoDataFrame or ZoneIndex, optional
         The zones; by default every zone of the atlas.
     by : {"day", "hour"}
@@ -776,6 +839,14 @@ def presence(
     index = zone_index(zones)
     source = str(positions) if isinstance(positions, str | os.PathLike) else ""
     acc = _Accumulator(index, gap_ns, source, types=select.needs_types)
+    if is_trajectories(positions):
+        positions = positions_of(positions)
+        columns, vessel, time = ("lon", "lat"), "vessel", "time"
+    kept = (
+        (positions, vessel, time, columns)
+        if isinstance(positions, pd.DataFrame)
+        else None
+    )
     chunks: Iterable[Any]
     if isinstance(positions, str | os.PathLike):
         chunks = iter_positions(
@@ -799,7 +870,8 @@ def presence(
     else:
         raise ClaimsmapError(
             f"positions of type {type(positions).__name__}: give a DataFrame, a "
-            "pyarrow Table, a file path or an iterable of DataFrames"
+            "pyarrow Table, a file path, an iterable of DataFrames or movingpandas "
+            "trajectories"
         )
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
@@ -818,7 +890,9 @@ def presence(
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
-    return _result(acc, by=by, tz=tz, start=start, end=end, select=select)
+    result = _result(acc, by=by, tz=tz, start=start, end=end, select=select)
+    result._positions = kept
+    return result
 
 
 def _check_chunk_rows(chunk_rows: int) -> None:
