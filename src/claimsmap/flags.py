@@ -3,21 +3,16 @@
 An MMSI (Maritime Mobile Service Identity) is nine digits. Most carry a MID,
 three digits the ITU allocates to an administration (412, 413 and 414 to
 China, 416 to Taiwan, 431 and 432 to Japan, ...), at a place that depends on
-the kind of station (Recommendation ITU-R M.585-9):
+the kind of station (Recommendation ITU-R M.585-9). With MID 412:
 
-=====================  ===========  =========================================
-kind                   form         example
-=====================  ===========  =========================================
-``ship``               MIDXXXXXX    ``412123456``
-``group``              0MIDXXXXX    ``041212345`` (a group of ships)
-``coast``              00MIDXXXX    ``004121234`` (a coast station)
-``sar-aircraft``       111MIDXXX    ``111412123``
-``handheld``           8MIDXXXXX    ``841212345`` (handheld VHF with DSC)
-``craft``              98MIDXXXX    ``984121234`` (craft of a parent ship)
-``aton``               99MIDXXXX    ``994121234`` (aid to navigation)
-``sart`` ``mob``       970, 972,    no MID, so no flag (search and rescue
-``epirb``              974XXYYYY    transmitters, man overboard, EPIRB)
-=====================  ===========  =========================================
+- ``ship``: MIDXXXXXX, ``412123456``;
+- ``group`` (of ships): 0MIDXXXXX, ``041212345``;
+- ``coast`` (station): 00MIDXXXX, ``004121234``;
+- ``sar-aircraft``: 111MIDXXX, ``111412123``;
+- ``handheld`` (VHF with DSC): 8MIDXXXXX, ``841212345``;
+- ``craft`` (associated with a parent ship): 98MIDXXXX, ``984121234``;
+- ``aton`` (aid to navigation): 99MIDXXXX, ``994121234``;
+- ``sart``, ``mob``, ``epirb`` (970, 972, 974XXYYYY): no MID, so no flag.
 
 A number given as an integer has lost its leading zeros (``41212345`` is the
 group ``041212345``); text of up to nine digits is read the same way. The
@@ -72,8 +67,8 @@ def mid_table() -> dict[str, Any]:
     >>> table = mid_table()
     >>> table["source_url"]
     'https://www.itu.int/en/ITU-R/terrestrial/fmd/Pages/mid.aspx'
-    >>> [row for row in table["rows"] if row[0] in (412, 416)]
-    [[412, 'CHN', 'China'], [416, 'TWN', 'Taiwan']]
+    >>> {mid: code for mid, code, _name in table["rows"] if mid in (412, 416)}
+    {412: 'CHN', 416: 'TWN'}
     """
     path = resources.files("claimsmap") / "data" / "mid.json"
     with path.open(encoding="utf-8") as file:
