@@ -280,3 +280,20 @@ def test_the_command_counts_per_flag_and_filters(ais, tmp_path):
     )
     wrong = run("presence", str(path), "--group-by", "day", check=False)
     assert wrong.returncode == 2 and "--group-by: invalid choice" in wrong.stderr
+
+
+def test_a_vessels_ship_type_is_its_latest_whatever_the_order_of_chunks():
+    from claimsmap._select import ShipTypes
+
+    vessels = np.array([412000001, 416000002], dtype=object)
+    codes = np.array([0, 0, 0, 1, 1, 1])
+    times = np.array([1, 5, 5, 2, 9, 3])
+    types = pd.Series(["cargo", "fishing", "Tug", "x", None, " law enforcement "])
+    whole = ShipTypes()
+    whole.add(codes, vessels, times, types)
+    # At equal times the greatest text wins; a missing type never does.
+    assert whole.latest() == {412000001: "fishing", 416000002: "law enforcement"}
+    halves = ShipTypes()
+    for part in (slice(3, 6), slice(0, 3)):
+        halves.add(codes[part], vessels, times[part], types[part])
+    assert halves.latest() == whole.latest()

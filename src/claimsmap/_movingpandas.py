@@ -59,7 +59,8 @@ def positions_of(value: Any) -> pd.DataFrame:
     trajectories = (
         [value] if type(value).__name__ == "Trajectory" else list(value.trajectories)
     )
-    parts = []
+    names: list[Any] = []
+    times, lons, lats, types = [], [], [], []
     for trajectory in trajectories:
         frame = trajectory.df
         x, y = trajectory.x, trajectory.y
@@ -72,27 +73,33 @@ def positions_of(value: Any) -> pd.DataFrame:
             to_wgs84 = Transformer.from_crs(frame.crs, 4326, always_xy=True)
             lon, lat = to_wgs84.transform(lon, lat)
         vessel = trajectory.obj_id
-        if vessel is None:
-            vessel = trajectory.id
-        part = pd.DataFrame(
-            {
-                "vessel": np.repeat(np.asarray([vessel], dtype=object), len(frame)),
-                "time": frame.index.to_numpy(),
-                "lon": np.asarray(lon, dtype=float),
-                "lat": np.asarray(lat, dtype=float),
-            }
+        names.append(trajectory.id if vessel is None else vessel)
+        times.append(frame.index.to_numpy())
+        lons.append(np.asarray(lon, dtype=float))
+        lats.append(np.asarray(lat, dtype=float))
+        # The types as they are (no conversion of each text), or none.
+        types.append(
+            frame["ship_type"].reset_index(drop=True)
+            if "ship_type" in frame.columns
+            else pd.Series([None] * len(frame), dtype=object)
         )
-        if "ship_type" in frame.columns:
-            part["ship_type"] = frame["ship_type"].to_numpy(dtype=object)
-        parts.append(part)
-    if not parts:
+    if not names:
         raise ClaimsmapError(
             "positions: the TrajectoryCollection is empty; give one with at "
             "least one trajectory"
         )
-    table = pd.concat(parts, ignore_index=True)
-    # One type of id, as a DataFrame column would have it.
-    table["vessel"] = pd.Series(table.vessel.tolist()).infer_objects().to_numpy()
+    # The ids as one array of their common type (int64 for MMSIs).
+    ids = pd.Series(names).infer_objects().to_numpy()
+    table = pd.DataFrame(
+        {
+            "vessel": np.repeat(ids, [len(t) for t in times]),
+            "time": np.concatenate(times),
+            "lon": np.concatenate(lons),
+            "lat": np.concatenate(lats),
+        }
+    )
+    if any("ship_type" in t.df.columns for t in trajectories):
+        table["ship_type"] = pd.concat(types, ignore_index=True)
     return table
 
 
@@ -114,33 +121,33 @@ def visits_of(
     mpd = import_movingpandas()
     codes, uniques = pd.factorize(vessel)
     order = np.lexsort((time, codes))
-    ids, t, lon, lat = vessel[order], time[order], lon[order], lat[order]
-    first = pd.Series(np.arange(len(ids))).groupby(codes[order], sort=False).min()
-    count = pd.Series(codes[order]).value_counts(sort=False)
-    code_of = {v: c for c, v in enumerate(uniques)}
-    rows, numbers, zones = [], [], []
+    codes, t = codes[order], time[order]
+    # Each vessel's rows (sorted by time) are lo[c]:hi[c].
+    lo = np.searchsorted(codes, np.arange(len(uniques)), side="left")
+    hi = np.searchsorted(codes, np.arange(len(uniques)), side="right")
+    who = pd.Index(uniques).get_indexer(visits.vessel.to_numpy())
     entry = visits.entry.array.as_unit("ns").asi8
     leave = visits.exit.array.as_unit("ns").asi8
-    for number, (who, zone) in enumerate(zip(visits.vessel, visits.zone, strict=True)):
-        code = code_of.get(who)
-        if code is None:
+    start = np.zeros(len(visits), dtype=np.int64)
+    stop = np.zeros(len(visits), dtype=np.int64)
+    for i, c in enumerate(who.tolist()):
+        if c < 0:
             continue
-        lo = int(first[code])
-        block = t[lo : lo + int(count[code])]
-        a = lo + int(np.searchsorted(block, entry[number], side="left"))
-        b = lo + int(np.searchsorted(block, leave[number], side="right"))
-        rows.append(np.arange(a, b))
-        numbers.append(np.full(b - a, number))
-        zones.append(np.full(b - a, str(zone), dtype=object))
-    take = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
+        block = t[lo[c] : hi[c]]
+        start[i] = lo[c] + np.searchsorted(block, entry[i], side="left")
+        stop[i] = lo[c] + np.searchsorted(block, leave[i], side="right")
+    length = stop - start
+    number = np.repeat(np.arange(len(visits)), length)
+    offset = start - np.cumsum(length) + length
+    take = np.arange(length.sum()) + np.repeat(offset, length)
     points = pd.DataFrame(
         {
-            "visit": np.concatenate(numbers) if numbers else np.array([], int),
-            "vessel": ids[take],
-            "zone": np.concatenate(zones) if zones else np.array([], object),
+            "visit": number,
+            "vessel": vessel[order][take],
+            "zone": visits.zone.astype(str).to_numpy()[number],
             "time": t[take].view("datetime64[ns]"),  # UTC, without a zone
-            "lon": lon[take],
-            "lat": lat[take],
+            "lon": lon[order][take],
+            "lat": lat[order][take],
         }
     )
     with warnings.catch_warnings():

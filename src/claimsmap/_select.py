@@ -117,24 +117,32 @@ class ShipTypes:
     def __init__(self) -> None:
         self.seen: dict[Any, tuple[int, str]] = {}
 
-    def add(self, vessels: np.ndarray, times: np.ndarray, types: pd.Series) -> None:
-        """Take in one chunk: vessel ids, int64 times, and ship types."""
-        text = types.to_numpy(dtype=object)
-        known = np.array(
-            [isinstance(t, str) and bool(t.strip()) for t in text], dtype=bool
-        )
-        if not known.any():
+    def add(
+        self, codes: np.ndarray, vessels: Any, times: np.ndarray, types: pd.Series
+    ) -> None:
+        """Take in one chunk: vessel codes into ``vessels``, int64 times, types."""
+        which, found = pd.factorize(types, use_na_sentinel=True)
+        texts = [v.strip() if isinstance(v, str) else "" for v in found]
+        names = sorted({t for t in texts if t})
+        if not names:
             return
-        frame = pd.DataFrame(
+        place = {name: i for i, name in enumerate(names)}
+        # A type's rank orders equal times; the last slot is for a missing one.
+        rank_of = np.array([place.get(t, -1) for t in texts] + [-1], dtype=np.int64)
+        rank = rank_of[which]
+        known = rank >= 0
+        code, t, rank = codes[known], times[known], rank[known]
+        latest = np.full(len(vessels), np.iinfo(np.int64).min, dtype=np.int64)
+        last = pd.Series(t).groupby(code).max()
+        latest[last.index.to_numpy()] = last.to_numpy()
+        tie = t == latest[code]
+        best = pd.Series(rank[tie]).groupby(code[tie]).max()
+        self.update(
             {
-                "vessel": np.asarray(vessels, dtype=object)[known],
-                "t": times[known],
-                "type": [t.strip() for t in text[known]],
+                vessels[c]: (int(latest[c]), names[r])
+                for c, r in zip(best.index.tolist(), best.tolist(), strict=True)
             }
         )
-        last = frame.sort_values(["t", "type"]).groupby("vessel", sort=False).last()
-        pairs = zip(last.t.tolist(), last.type.tolist(), strict=True)
-        self.update(dict(zip(last.index, pairs, strict=True)))
 
     def update(self, other: dict[Any, tuple[int, str]]) -> None:
         """Take in another gatherer's :attr:`seen`."""

@@ -328,7 +328,7 @@ class _Accumulator:
             )
         if self.types is not None:
             check_types_column(chunk.columns, self.source)
-            self.types.add(vessels[codes], t, chunk[SHIP_TYPE])
+            self.types.add(codes, vessels, t, chunk[SHIP_TYPE])
         order = np.lexsort((t, codes))
         codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
         n = len(t)
