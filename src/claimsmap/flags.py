@@ -101,25 +101,32 @@ def _numbers(mmsi: Any) -> np.ndarray:
     if array.dtype.kind in "iu":
         ints = array.ravel().astype(np.int64)
         return np.where((ints >= 0) & (ints <= 999_999_999), ints, _INVALID)
-    values = np.asarray(mmsi, dtype=object).ravel()
-    out = np.full(len(values), _INVALID, dtype=np.int64)
+    import pandas as pd
+
+    # Each distinct value is read once (a column repeats each vessel's id).
+    codes, values = pd.factorize(np.asarray(mmsi, dtype=object).ravel())
+    read = np.full(len(values) + 1, _INVALID, dtype=np.int64)  # last: missing
     for i, value in enumerate(values):
-        if isinstance(value, bool | np.bool_):
-            continue
-        if isinstance(value, int | np.integer):
-            number = int(value)
-        elif isinstance(value, str):
-            text = value.strip()
-            if not (text.isascii() and text.isdigit() and len(text) <= 9):
-                continue
-            number = int(text)
-        elif isinstance(value, float | np.floating) and float(value).is_integer():
-            number = int(value)
-        else:
-            continue
-        if 0 <= number <= 999_999_999:
-            out[i] = number
-    return out
+        read[i] = _number(value)
+    return read[codes]
+
+
+def _number(value: Any) -> int:
+    """One MMSI as an int, or ``-1`` if it is not one to nine digits."""
+    if isinstance(value, bool | np.bool_):
+        return _INVALID
+    if isinstance(value, int | np.integer):
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            return _INVALID
+        number = int(text)
+    elif isinstance(value, float | np.floating) and float(value).is_integer():
+        number = int(value)
+    else:
+        return _INVALID
+    return number if 0 <= number <= 999_999_999 else _INVALID
 
 
 def _parts(number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -832,6 +832,15 @@ def presence(
     >>> result = presence(track, "jpn-senkaku-territorial-sea")
     >>> print(result.summary())
     jpn-senkaku-territorial-sea: 3 of 5 days, 1 vessel
+
+    Per flag, for a vessel whose MMSI begins with China's MID 413:
+
+    >>> chinese = track.assign(vessel=413000001)
+    >>> grouped = presence(chinese, "jpn-senkaku-territorial-sea", group_by="flag")
+    >>> print(grouped.summary())
+    jpn-senkaku-territorial-sea, CHN: 3 of 5 days, 1 vessel
+    >>> presence(chinese, "jpn-senkaku-territorial-sea", flag="JPN").summary()
+    'jpn-senkaku-territorial-sea: 0 of 5 days, 0 vessels'
     """
     gap_ns = _options(by, tz, max_gap)
     _check_chunk_rows(chunk_rows)
