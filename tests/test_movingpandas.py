@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,16 @@ def test_presence_reads_trajectories_as_the_positions_they_hold(ais, trajectorie
     )
     assert len(trips) > len(trajectories)
     assert set(cm.presence(trips, **RANGE).visits.vessel) <= set(ais.vessel)
+    # Times in a zone: movingpandas drops it, keeping Tokyo's clock; it is
+    # put back, so the moments are the same.
+    tokyo = ais.assign(time=ais.time.dt.tz_localize("UTC").dt.tz_convert("Asia/Tokyo"))
+    dropped = pytest.warns(UserWarning, match="Time zone information dropped")
+    with dropped, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inplace keyword")
+        zoned = mpd.TrajectoryCollection(
+            tokyo, traj_id_col="vessel", t="time", x="lon", y="lat"
+        )
+    _same(cm.presence(zoned, **RANGE), table)
 
 
 def test_gaps_are_the_time_steps_movingpandas_measures(trajectories):

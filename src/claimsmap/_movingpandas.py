@@ -52,7 +52,8 @@ def positions_of(value: Any) -> pd.DataFrame:
     """The positions of a Trajectory or TrajectoryCollection, as presence reads them.
 
     Columns ``vessel`` (the trajectory's ``obj_id`` if it has one, else its
-    ``id``), ``time`` (the trajectory's index), ``lon`` and ``lat`` (degrees
+    ``id``), ``time`` (the trajectory's index: UTC if it has no zone; a zone
+    movingpandas dropped is put back first), ``lon`` and ``lat`` (degrees
     on WGS84, from the points in whatever CRS they are), and ``ship_type``
     when the trajectories carry one.
     """
@@ -74,7 +75,12 @@ def positions_of(value: Any) -> pd.DataFrame:
             lon, lat = to_wgs84.transform(lon, lat)
         vessel = trajectory.obj_id
         names.append(trajectory.id if vessel is None else vessel)
-        times.append(frame.index.to_numpy())
+        index = frame.index
+        zone = getattr(trajectory, "df_orig_tz", None)
+        if zone is not None and index.tz is None:
+            # movingpandas dropped the zone, keeping local clock times.
+            index = index.tz_localize(zone).tz_convert("UTC").tz_localize(None)
+        times.append(index.to_numpy())
         lons.append(np.asarray(lon, dtype=float))
         lats.append(np.asarray(lat, dtype=float))
         # The types as they are (no conversion of each text), or none.
