@@ -230,6 +230,24 @@ def test_chunks_and_files_give_the_same_choice(ais, tmp_path):
     ais.to_csv(csv, index=False)
     from_csv = cm.presence(csv, group_by="flag", **RANGE)
     assert from_csv.summary() == cm.presence(ais, group_by="flag", **RANGE).summary()
+    import geopandas as gpd
+
+    points = gpd.GeoDataFrame(
+        ais.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(ais.lon, ais.lat),
+        crs=4326,
+    )
+    points.to_parquet(tmp_path / "ais.geoparquet")
+    _same(
+        cm.presence(
+            tmp_path / "ais.geoparquet",
+            flag="TWN",
+            ship_type="law enforcement",
+            chunk_rows=2000,
+            **RANGE,
+        ),
+        whole,
+    )
 
 
 def test_filter_errors_name_the_argument(ais):
