@@ -207,8 +207,9 @@ def presence(
         check_types_column(ddf.columns, "positions")
     index = zone_index(zones)
     shared = dask.delayed(index, pure=True, traverse=False)
-    # Only the four columns travel in the shuffle (a dask-geopandas frame's
-    # points become lon/lat here, as the shuffle would drop its geometry type).
+    # Only the four columns (and the ship type, when read) travel in the
+    # shuffle (a dask-geopandas frame's points become lon/lat here, as the
+    # shuffle would drop its geometry type).
     meta = pd.DataFrame(
         {
             "vessel": pd.Series(dtype=ddf[vessel].dtype),
