@@ -691,8 +691,8 @@ class Presence:
         its exit; its ``id`` is the visit's row in :attr:`visits` and its
         ``obj_id`` the vessel, and its points carry ``vessel`` and ``zone``
         (lon, lat on WGS84; times in UTC, without a zone as movingpandas keeps
-        them). A visit of one position is left
-        out: movingpandas needs two points for a trajectory.
+        them). A visit of one position is left out: movingpandas needs two
+        points for a trajectory.
 
         Parameters
         ----------
