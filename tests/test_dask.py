@@ -107,3 +107,29 @@ def test_dask_geopandas_frames(client, ais):
     assert np.array_equal(located.point.to_numpy(), local.point.to_numpy())
     far, near = cmd.presence(frame), cm.presence(ais)
     assert far.periods.equals(near.periods) and far.visits.equals(near.visits)
+
+
+def test_flags_and_ship_types_on_the_cluster_as_on_one_machine(client):
+    from .test_flags import RANGE, flagged_ais
+
+    ais = flagged_ais(vessels=24, seed=3)
+    ddf = dd.from_pandas(ais, npartitions=5)
+    for kwargs in (
+        {"flag": "CHN"},
+        {"flag": ["TWN", "JPN"], "ship_type": "law enforcement"},
+        {"group_by": "flag"},
+        {"group_by": "ship_type", "ship_type": ["fishing", "cargo"]},
+    ):
+        near = cm.presence(ais, **kwargs, **RANGE)
+        for far in (
+            cmd.presence(ddf, **kwargs, **RANGE),
+            cmd.presence(ddf, in_order=True, **kwargs, **RANGE),
+        ):
+            assert far.periods.equals(near.periods), kwargs
+            assert far.visits.equals(near.visits)
+            assert far.gaps.equals(near.gaps)
+            assert far.vessel_info.equals(near.vessel_info)
+            assert far.summary() == near.summary()
+    assert len(near.visits) > 10
+    with pytest.raises(cm.ClaimsmapError, match="no column 'ship_type'"):
+        cmd.presence(dd.from_pandas(ais.drop(columns="ship_type")), ship_type="cargo")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         UnknownLayerError,
         UnknownNameError,
     )
+    from claimsmap.flags import flag
     from claimsmap.gazetteer import Feature, find
     from claimsmap.geodesy import Distance
     from claimsmap.io import read_file
@@ -57,6 +58,7 @@ _MODULE_OF = {
         ],
         "errors",
     ),
+    "flag": "flags",
     **dict.fromkeys(["Feature", "find"], "gazetteer"),
     "Distance": "geodesy",
     "read_file": "io",
@@ -108,6 +110,7 @@ __all__ = [
     "distances",
     "feature_zones",
     "find",
+    "flag",
     "layers",
     "length",
     "load",

@@ -425,6 +425,9 @@ def _cmd_presence(args: argparse.Namespace) -> None:
         start=args.start,
         end=args.end,
         chunk_rows=args.chunk_rows,
+        flag=args.flag,
+        ship_type=args.ship_type,
+        group_by=args.group_by,
     )
     table = {
         "total": result.total,
@@ -445,6 +448,7 @@ def _cmd_presence(args: argparse.Namespace) -> None:
                 "schema": "claimsmap.presence/1",
                 "table": args.table,
                 "by": result.by,
+                "group_by": result.group_by,
                 "tz": result.tz,
                 "start": result.start.isoformat(),
                 "end": result.end.isoformat(),
@@ -463,7 +467,8 @@ def _cmd_presence(args: argparse.Namespace) -> None:
         )
         lines = result.summary().splitlines()
         shown = set(table.zone.astype(str))
-        print("\n".join(line for line in lines if line.split(":")[0] in shown))
+        zone_of = [line.split(":")[0].split(", ")[0] for line in lines]
+        print("\n".join(x for x, z in zip(lines, zone_of, strict=True) if z in shown))
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")
 
@@ -686,7 +691,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LAYER",
         help="a layer of areas (repeatable); default every atlas zone",
     )
-    p.add_argument("--by", choices=["day", "hour"], default="day")
+    p.add_argument("--by", choices=["day", "hour"], default="day", help="the period")
+    p.add_argument(
+        "--group-by",
+        choices=["flag", "ship_type"],
+        help="count per zone and flag (from the MMSI) or ship type as well",
+    )
+    p.add_argument(
+        "--flag",
+        action="append",
+        metavar="ISO3",
+        help="only vessels of this flag, e.g. CHN (repeatable)",
+    )
+    p.add_argument(
+        "--ship-type",
+        action="append",
+        metavar="TYPE",
+        help="only vessels of this ship type, e.g. 'law enforcement' (repeatable; "
+        "needs a ship_type column)",
+    )
     p.add_argument("--tz", default="UTC", help="the days' time zone, e.g. Asia/Tokyo")
     p.add_argument("--max-gap", default="6h", help="longest silence inside (6h)")
     p.add_argument(

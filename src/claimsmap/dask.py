@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from claimsmap._select import SHIP_TYPE, Group, check_types_column, selection
 from claimsmap.errors import ClaimsmapError
 from claimsmap.locate import ZoneIndex, coordinates
 from claimsmap.presence import (
@@ -126,16 +127,24 @@ def _reduce_part(
     columns: tuple[str, str],
     vessel: str,
     time: str,
+    types: bool = False,
 ) -> dict[str, Any]:
-    acc = _Accumulator(index, gap_ns)
+    acc = _Accumulator(index, gap_ns, types=types)
     acc.add(frame, columns, vessel, time)
     return acc.state()
 
 
 def _positions(
-    frame: pd.DataFrame, columns: tuple[str, str], vessel: str, time: str
+    frame: pd.DataFrame,
+    columns: tuple[str, str],
+    vessel: str,
+    time: str,
+    types: bool = False,
 ) -> pd.DataFrame:
-    """The four columns presence needs: from lon/lat columns or point geometry."""
+    """The columns presence needs: from lon/lat columns or point geometry.
+
+    With ``types``, the ship type travels too.
+    """
     lon, lat = coordinates(frame, columns)
     return pd.DataFrame(
         {
@@ -143,6 +152,7 @@ def _positions(
             "time": frame[time],
             "lon": lon,
             "lat": lat,
+            **({SHIP_TYPE: frame[SHIP_TYPE]} if types else {}),
         },
         index=frame.index,
     )
@@ -162,6 +172,9 @@ def presence(
     end: Any = None,
     shuffle_method: str | None = None,
     in_order: bool = False,
+    flag: Any = None,
+    ship_type: Any = None,
+    group_by: Group | None = None,
 ) -> Presence:
     """:func:`claimsmap.presence` on a Dask DataFrame: the same tables, computed.
 
@@ -176,6 +189,9 @@ def presence(
     vessel then time, read in order): each partition is reduced where it is,
     and the partitions are joined in order as chunks of one file would be. A
     vessel that does go back in time is then an error.
+
+    ``flag``, ``ship_type`` and ``group_by`` choose and group vessels as they
+    do for :func:`claimsmap.presence`, with the same answers.
     """
     ddf = _dataframe(positions)
     missing = [c for c in (vessel, time) if c not in ddf.columns]
@@ -185,29 +201,35 @@ def presence(
             f"(columns: {', '.join(map(str, ddf.columns))}); name it with vessel=/time="
         )
     gap_ns = _options(by, tz, max_gap)
+    select = selection(flag, ship_type, group_by)
+    types = select.needs_types
+    if types:
+        check_types_column(ddf.columns, "positions")
     index = zone_index(zones)
     shared = dask.delayed(index, pure=True, traverse=False)
-    # Only the four columns travel in the shuffle (a dask-geopandas frame's
-    # points become lon/lat here, as the shuffle would drop its geometry type).
+    # Only the four columns (and the ship type, when read) travel in the
+    # shuffle (a dask-geopandas frame's points become lon/lat here, as the
+    # shuffle would drop its geometry type).
     meta = pd.DataFrame(
         {
             "vessel": pd.Series(dtype=ddf[vessel].dtype),
             "time": pd.Series(dtype=ddf[time].dtype),
             "lon": pd.Series(dtype=float),
             "lat": pd.Series(dtype=float),
+            **({SHIP_TYPE: pd.Series(dtype=ddf[SHIP_TYPE].dtype)} if types else {}),
         }
     )
-    slim = ddf.map_partitions(_positions, columns, vessel, time, meta=meta)
+    slim = ddf.map_partitions(_positions, columns, vessel, time, types, meta=meta)
     if not in_order:
         slim = slim.shuffle(on="vessel", shuffle_method=shuffle_method)
     parts = [
         dask.delayed(_reduce_part)(
-            part, shared, gap_ns, ("lon", "lat"), "vessel", "time"
+            part, shared, gap_ns, ("lon", "lat"), "vessel", "time", types
         )
         for part in slim.to_delayed()
     ]
     reduced = dask.compute(*parts)
-    total = _Accumulator(index, gap_ns)
+    total = _Accumulator(index, gap_ns, types=types)
     for number, state in enumerate(reduced):
         if in_order:
             total.follow(
@@ -218,4 +240,4 @@ def presence(
             )
         else:
             total.absorb(state)
-    return _result(total, by=by, tz=tz, start=start, end=end)
+    return _result(total, by=by, tz=tz, start=start, end=end, select=select)

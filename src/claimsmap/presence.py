@@ -30,6 +30,15 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from claimsmap._movingpandas import is_trajectories, positions_of, visits_of
+from claimsmap._select import (
+    SHIP_TYPE,
+    Group,
+    Selection,
+    ShipTypes,
+    check_types_column,
+    selection,
+)
 from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
@@ -88,12 +97,14 @@ def iter_positions(
     vessel: str = "vessel",
     time: str = "time",
     chunk_rows: int = 1_000_000,
+    extra: tuple[str, ...] = (),
 ) -> Iterator[pd.DataFrame]:
     """Read a CSV, Parquet or GeoParquet file of positions in chunks.
 
     Only the vessel, time and coordinate columns are read (for GeoParquet,
-    the point geometry when the coordinate columns are absent). Each chunk is
-    a DataFrame with columns ``vessel``, ``time``, ``lon``, ``lat``.
+    the point geometry when the coordinate columns are absent), and those of
+    ``extra`` that the file has. Each chunk is a DataFrame with columns
+    ``vessel``, ``time``, ``lon``, ``lat`` and the ``extra`` ones read.
     """
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -118,6 +129,7 @@ def iter_positions(
                 f"{printable(path)}: not a readable CSV file ({printable(exc)})"
             ) from None
         _check_columns(path, names, wanted)
+        more = [c for c in extra if c in names and c not in wanted]
 
         # A CSV has no types, and pyarrow would guess them block by block: ids
         # are read as text (so 0123 stays apart from 123, and an id with a
@@ -134,12 +146,13 @@ def iter_positions(
                 path,
                 read_options=pacsv.ReadOptions(block_size=1 << 26),
                 convert_options=pacsv.ConvertOptions(
-                    include_columns=wanted,
+                    include_columns=wanted + more,
                     column_types={
                         vessel: pa.string(),
                         time: pa.string(),
                         columns[0]: pa.float64(),
                         columns[1]: pa.float64(),
+                        **dict.fromkeys(more, pa.string()),
                     },
                 ),
             )
@@ -152,7 +165,9 @@ def iter_positions(
                 break
             except pa.ArrowInvalid as exc:
                 raise unreadable(exc) from None
-            yield from _split(_frame(batch, path, columns, vessel, time), chunk_rows)
+            yield from _split(
+                _frame(batch, path, columns, vessel, time, more), chunk_rows
+            )
     elif suffix in (".parquet", ".geoparquet", ".pq"):
         try:
             # pre_buffer off: with it, pyarrow keeps every row group it has read
@@ -165,14 +180,15 @@ def iter_positions(
         names = file.schema_arrow.names
         meta = file.schema_arrow.metadata or {}
         primary = json.loads(meta[b"geo"])["primary_column"] if b"geo" in meta else ""
+        more = [c for c in extra if c in names and c not in wanted]
         geometry = ""
         if not all(c in names for c in columns) and primary in names:
             geometry = str(primary)
             _check_columns(path, names, [vessel, time, geometry])
-            read = [vessel, time, geometry]
+            read = [vessel, time, geometry, *more]
         else:
             _check_columns(path, names, wanted)
-            read = wanted
+            read = wanted + more
         for batch in file.iter_batches(batch_size=chunk_rows, columns=read):
             if geometry:
                 geom = shapely.from_wkb(
@@ -184,9 +200,10 @@ def iter_positions(
                         time: batch.column(time),
                         columns[0]: shapely.get_x(geom),
                         columns[1]: shapely.get_y(geom),
+                        **{c: batch.column(c) for c in more},
                     }
                 )
-            yield _frame(batch, path, columns, vessel, time)
+            yield _frame(batch, path, columns, vessel, time, more)
     else:
         raise ClaimsmapError(
             f"{printable(path)}: unknown format {suffix!r}; "
@@ -205,9 +222,14 @@ def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
 
 
 def _frame(
-    batch: pa.RecordBatch, path: Path, columns: tuple[str, str], vessel: str, time: str
+    batch: pa.RecordBatch,
+    path: Path,
+    columns: tuple[str, str],
+    vessel: str,
+    time: str,
+    more: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The four columns under their standard names.
+    """The four columns under their standard names, and ``more`` as they are.
 
     Times stay a Series: ``to_numpy`` of zoned times would make an object each.
     """
@@ -218,6 +240,7 @@ def _frame(
             "time": frame[time],
             "lon": pd.to_numeric(frame[columns[0]], errors="coerce").to_numpy(),
             "lat": pd.to_numeric(frame[columns[1]], errors="coerce").to_numpy(),
+            **{c: frame[c].to_numpy() for c in more or ()},
         }
     )
 
@@ -265,8 +288,12 @@ class _Carry:
 class _Accumulator:
     """Reduces chunks of positions to visits, gaps and the time range."""
 
-    def __init__(self, index: ZoneIndex, max_gap_ns: int, source: str = "") -> None:
+    def __init__(
+        self, index: ZoneIndex, max_gap_ns: int, source: str = "", types: bool = False
+    ) -> None:
         self.index = index
+        # Each vessel's latest ship type, when presence chooses or groups by it.
+        self.types = ShipTypes() if types else None
         self.source = source or "the positions"
         self.max_gap = max_gap_ns
         self.carry = _Carry()
@@ -302,6 +329,9 @@ class _Accumulator:
                 f"{where} {row0 + int(np.argmax(missing))}: the vessel is missing "
                 f"(column {vessel!r} is empty); give every position its vessel id"
             )
+        if self.types is not None:
+            check_types_column(chunk.columns, self.source)
+            self.types.add(codes, vessels, t, chunk[SHIP_TYPE])
         order = np.lexsort((t, codes))
         codes, t, lon, lat = codes[order], t[order], lon[order], lat[order]
         n = len(t)
@@ -393,6 +423,7 @@ class _Accumulator:
             "t_max": self.t_max,
             "positions": self.positions,
             "carry": self.carry,
+            "types": None if self.types is None else self.types.seen,
         }
 
     def follow(self, state: dict[str, Any], where: str, advice: str) -> None:
@@ -448,6 +479,8 @@ class _Accumulator:
         self.t_min = min(self.t_min, state["t_min"])
         self.t_max = max(self.t_max, state["t_max"])
         self.positions += state["positions"]
+        if self.types is not None and state.get("types"):
+            self.types.update(state["types"])
 
     def absorb(self, state: dict[str, Any]) -> None:
         """Take in the :meth:`state` of an accumulator that saw other vessels."""
@@ -457,6 +490,8 @@ class _Accumulator:
         self.t_min = min(self.t_min, state["t_min"])
         self.t_max = max(self.t_max, state["t_max"])
         self.positions += state["positions"]
+        if self.types is not None and state.get("types"):
+            self.types.update(state["types"])
 
     def finish(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Join visits cut by chunk boundaries; fill in the times after them."""
@@ -556,6 +591,14 @@ class Presence:
     gaps : pandas.DataFrame
         ``vessel``, ``start``, ``end``, ``hours``: silences longer than
         ``max_gap`` between two positions of a vessel.
+    vessel_info : pandas.DataFrame
+        One row per vessel counted (every vessel of the positions that the
+        ``flag=`` and ``ship_type=`` filters kept): ``vessel``, ``flag`` (ISO
+        3166-1 alpha-3 from the MMSI's MID, None if it has none), and
+        ``ship_type`` when the filters or the grouping read it.
+    group_by : {"flag", "ship_type"} or None
+        What :attr:`total`, :attr:`by_vessel`, :attr:`periods` and
+        :meth:`summary` count per besides the zone (a column of that name).
     """
 
     periods: pd.DataFrame
@@ -567,6 +610,13 @@ class Presence:
     start: pd.Timestamp
     end: pd.Timestamp
     positions: int
+    vessel_info: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"vessel": [], "flag": []})
+    )
+    group_by: Group | None = None
+    # The positions counted, when they were in memory (frame, vessel, time,
+    # columns), for visits_as_trajectories.
+    _positions: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def periods_total(self) -> int:
@@ -582,35 +632,129 @@ class Presence:
 
     @property
     def by_vessel(self) -> pd.DataFrame:
-        """Periods present per zone and vessel: ``zone``, ``vessel``, ``periods``."""
-        table = self.periods.groupby(["zone", "vessel"], observed=True).size()
+        """Periods present per zone and vessel: ``zone``, ``vessel``, ``periods``.
+
+        With :attr:`group_by`, the vessel's flag or ship type comes after it.
+        """
+        keys = ["zone", "vessel", *([self.group_by] if self.group_by else [])]
+        table = self.periods.groupby(keys, observed=True, dropna=False).size()
         return table.rename("periods").reset_index()
 
     @property
     def total(self) -> pd.DataFrame:
         """Per zone: periods with any vessel present, of how many, and vessels seen.
 
-        Every zone appears, with zeros where no vessel came.
+        Every zone appears, with zeros where no vessel came. With
+        :attr:`group_by`, one row per zone and flag (or ship type) present,
+        most periods first; a vessel without one is counted under None.
         """
-        grouped = self.periods.groupby("zone", observed=False)
+        keys = ["zone"] if self.group_by is None else ["zone", self.group_by]
+        grouped = self.periods.groupby(
+            keys, observed=self.group_by is not None, dropna=False
+        )
         table = pd.DataFrame(
             {
                 "periods": grouped["period"].nunique(),
                 "of": self.periods_total,
                 "vessels": grouped["vessel"].nunique(),
             }
+        ).reset_index()
+        if self.group_by is None:
+            return table
+        absent = sorted(set(self.zones) - set(table.zone.astype(str)))
+        none = pd.DataFrame(
+            {
+                "zone": absent,
+                self.group_by: None,
+                "periods": 0,
+                "of": self.periods_total,
+                "vessels": 0,
+            }
         )
-        table.index.name = "zone"
-        return table.reset_index()
+        table = pd.concat([table.astype({"zone": str}), none], ignore_index=True)
+        table["zone"] = pd.Categorical(table.zone, categories=self.zones)
+        # Within a zone: most periods first, then by name, those without last.
+        table["_label"] = table[self.group_by].fillna("\uffff").astype(str)
+        table = table.sort_values(
+            ["zone", "periods", "_label"], ascending=[True, False, True]
+        )
+        return table.drop(columns="_label").reset_index(drop=True)
+
+    def visits_as_trajectories(
+        self,
+        positions: Any = None,
+        *,
+        vessel: str = "vessel",
+        time: str = "time",
+        columns: tuple[str, str] = ("lon", "lat"),
+    ) -> Any:
+        """The visits as a movingpandas ``TrajectoryCollection``, a trajectory each.
+
+        Each trajectory holds the positions of one visit, from its entry to
+        its exit; its ``id`` is the visit's row in :attr:`visits` and its
+        ``obj_id`` the vessel, and its points carry ``vessel`` and ``zone``
+        (lon, lat on WGS84; times in UTC, without a zone as movingpandas keeps
+        them). A visit of one position is left out: movingpandas needs two
+        points for a trajectory.
+
+        Parameters
+        ----------
+        positions : DataFrame, Trajectory or TrajectoryCollection, optional
+            The positions presence counted. By default the ones it was given,
+            when they were a DataFrame or trajectories; positions read from a
+            file must be given again.
+        vessel, time, columns :
+            Column names of ``positions``, as for :func:`presence`.
+
+        Returns
+        -------
+        movingpandas.TrajectoryCollection
+        """
+        if positions is None:
+            if self._positions is None:
+                raise ClaimsmapError(
+                    "visits_as_trajectories: presence read its positions from a "
+                    "file or in chunks and did not keep them; pass them: "
+                    "result.visits_as_trajectories(positions)"
+                )
+            positions, vessel, time, columns = self._positions
+        elif is_trajectories(positions):
+            positions = positions_of(positions)
+            vessel, time, columns = "vessel", "time", ("lon", "lat")
+        if not isinstance(positions, pd.DataFrame):
+            raise ClaimsmapError(
+                f"positions of type {type(positions).__name__}: give a DataFrame "
+                "or movingpandas trajectories"
+            )
+        for name in (vessel, time):
+            if name not in positions.columns:
+                raise ClaimsmapError(
+                    f"positions: no column {name!r} (columns: "
+                    f"{', '.join(map(str, positions.columns))}); name it with "
+                    "vessel=/time="
+                )
+        lon, lat = coordinates(positions, columns)
+        t = _to_ns(positions[time].reset_index(drop=True), "positions, row")
+        return visits_of(self.visits, positions[vessel].to_numpy(), t, lon, lat)
 
     def summary(self) -> str:
-        """One line per zone: ``zone: 355 of 366 days, 3 vessels``."""
+        """One line per zone: ``zone: 355 of 366 days, 3 vessels``.
+
+        With :attr:`group_by`, one per zone and group: ``zone, CHN: ...``
+        (``no flag`` or ``no ship type`` for vessels without one).
+        """
         unit = f"{self.by}s"
-        lines = [
-            f"{row.zone}: {row.periods} of {row.of} {unit}, "
-            f"{row.vessels} vessel{'' if row.vessels == 1 else 's'}"
-            for row in self.total.itertuples()
-        ]
+        lines = []
+        for row in self.total.to_dict("records"):
+            name = str(row["zone"])
+            if self.group_by is not None and row["vessels"]:
+                label = row[self.group_by]
+                missing = f"no {self.group_by.replace('_', ' ')}"
+                name += f", {missing if pd.isna(label) else label}"
+            lines.append(
+                f"{name}: {row['periods']} of {row['of']} {unit}, "
+                f"{row['vessels']} vessel{'' if row['vessels'] == 1 else 's'}"
+            )
         return "\n".join(lines)
 
     def plot(
@@ -653,15 +797,20 @@ def presence(
     end: Any = None,
     chunk_rows: int = 1_000_000,
     progress: bool | None = None,
+    flag: str | Iterable[str] | None = None,
+    ship_type: str | Iterable[str] | None = None,
+    group_by: Group | None = None,
 ) -> Presence:
     """Days (or hours) each vessel spent in each zone, with its visits and gaps.
 
     Parameters
     ----------
-    positions : DataFrame, pyarrow.Table, path, or iterable of DataFrames
+    positions : DataFrame, pyarrow.Table, path, iterable of DataFrames, or trajectories
         Positions with a vessel id, a time (UTC unless it says otherwise)
         and longitude/latitude columns; a CSV, Parquet or GeoParquet path is
-        read in chunks of ``chunk_rows``.
+        read in chunks of ``chunk_rows``. A movingpandas ``Trajectory`` or
+        ``TrajectoryCollection`` gives its points, each trajectory's
+        ``obj_id`` (or, without one, its ``id``) as the vessel.
     zones : layer id, list of layer ids, GeoDataFrame or ZoneIndex, optional
         The zones; by default every zone of the atlas.
     by : {"day", "hour"}
@@ -681,10 +830,27 @@ def presence(
     progress : bool, optional
         A progress bar on standard error; by default only when standard error
         is a terminal, so none when it is piped or redirected.
+    flag : str or list of str, optional
+        Count only vessels whose MMSI announces one of these flags (ISO 3166-1
+        alpha-3, such as ``"CHN"``; see :func:`claimsmap.flag`).
+    ship_type : str or list of str, optional
+        Count only vessels of these ship types (``"law enforcement"``), matched
+        without regard to case against the positions' ``ship_type`` column: a
+        vessel's type is the latest its positions give.
+    group_by : {"flag", "ship_type"}, optional
+        Count per zone and flag (or ship type) as well: :attr:`Presence.total`
+        and :meth:`Presence.summary` get one row per zone and group. (``by``
+        is the period.)
 
     Returns
     -------
     Presence
+
+    Notes
+    -----
+    Flags and ship types choose whole vessels, after their visits are found,
+    so a track is never cut; the analysis range (``start`` and ``end`` by
+    default) and ``positions`` still cover every position read.
 
     Examples
     --------
@@ -694,16 +860,39 @@ def presence(
     >>> result = presence(track, "jpn-senkaku-territorial-sea")
     >>> print(result.summary())
     jpn-senkaku-territorial-sea: 3 of 5 days, 1 vessel
+
+    Per flag, for a vessel whose MMSI begins with China's MID 413:
+
+    >>> chinese = track.assign(vessel=413000001)
+    >>> grouped = presence(chinese, "jpn-senkaku-territorial-sea", group_by="flag")
+    >>> print(grouped.summary())
+    jpn-senkaku-territorial-sea, CHN: 3 of 5 days, 1 vessel
+    >>> presence(chinese, "jpn-senkaku-territorial-sea", flag="JPN").summary()
+    'jpn-senkaku-territorial-sea: 0 of 5 days, 0 vessels'
     """
     gap_ns = _options(by, tz, max_gap)
     _check_chunk_rows(chunk_rows)
+    select = selection(flag, ship_type, group_by)
     index = zone_index(zones)
     source = str(positions) if isinstance(positions, str | os.PathLike) else ""
-    acc = _Accumulator(index, gap_ns, source)
+    acc = _Accumulator(index, gap_ns, source, types=select.needs_types)
+    if is_trajectories(positions):
+        positions = positions_of(positions)
+        columns, vessel, time = ("lon", "lat"), "vessel", "time"
+    kept = (
+        (positions, vessel, time, columns)
+        if isinstance(positions, pd.DataFrame)
+        else None
+    )
     chunks: Iterable[Any]
     if isinstance(positions, str | os.PathLike):
         chunks = iter_positions(
-            positions, columns=columns, vessel=vessel, time=time, chunk_rows=chunk_rows
+            positions,
+            columns=columns,
+            vessel=vessel,
+            time=time,
+            chunk_rows=chunk_rows,
+            extra=(SHIP_TYPE,) if select.needs_types else (),
         )
         columns, vessel, time = ("lon", "lat"), "vessel", "time"
     elif isinstance(positions, pa.Table):
@@ -718,7 +907,8 @@ def presence(
     else:
         raise ClaimsmapError(
             f"positions of type {type(positions).__name__}: give a DataFrame, a "
-            "pyarrow Table, a file path or an iterable of DataFrames"
+            "pyarrow Table, a file path, an iterable of DataFrames or movingpandas "
+            "trajectories"
         )
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
@@ -737,7 +927,9 @@ def presence(
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
-    return _result(acc, by=by, tz=tz, start=start, end=end)
+    result = _result(acc, by=by, tz=tz, start=start, end=end, select=select)
+    result._positions = kept
+    return result
 
 
 def _check_chunk_rows(chunk_rows: int) -> None:
@@ -775,11 +967,22 @@ def _options(by: str, tz: str, max_gap: str | pd.Timedelta) -> int:
 
 
 def _result(
-    acc: _Accumulator, *, by: Period, tz: str, start: Any, end: Any
+    acc: _Accumulator,
+    *,
+    by: Period,
+    tz: str,
+    start: Any,
+    end: Any,
+    select: Selection | None = None,
 ) -> Presence:
     """The tables of a :class:`Presence` from the visits and gaps gathered."""
     index, gap_ns = acc.index, acc.max_gap
     visits, gaps = acc.finish()
+    select = select or Selection()
+    seen = [part.vessel.to_numpy() for part in acc.firsts]
+    visits, gaps, info = select.choose(
+        visits, gaps, np.concatenate(seen) if seen else [], acc.types or ShipTypes()
+    )
     if acc.positions == 0:
         raise ClaimsmapError(
             f"{printable(acc.source)}: no positions (no data rows, a header at "
@@ -822,6 +1025,9 @@ def _result(
     visits = visits[within]
     gaps = gaps[(gaps.end.to_numpy() > lo) & (gaps.start.to_numpy() < hi)]
     periods = periods.sort_values(["zone", "vessel", "period"], ignore_index=True)
+    if select.group_by is not None:
+        group = dict(zip(info.vessel, info[select.group_by], strict=True))
+        periods.insert(2, select.group_by, periods.vessel.map(group))
     before = _stamp(visits.before.to_numpy())
     after = _stamp(visits.after.to_numpy())
     entry_t, exit_t = _stamp(visits.entry.to_numpy()), _stamp(visits.exit.to_numpy())
@@ -861,6 +1067,8 @@ def _result(
         start=t0,
         end=t1,
         positions=acc.positions,
+        vessel_info=info,
+        group_by=select.group_by,
     )
 
 
