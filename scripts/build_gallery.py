@@ -26,7 +26,9 @@ def main() -> None:
         "# Gallery",
         "",
         "Each preset as `claimsmap map --preset NAME --png FILE.png` renders it "
-        "(headless Chromium, 1400 × 1000). The HTML maps are interactive: layers "
+        "(headless Chromium, 1400 × 1000, without the interactive controls; "
+        "`--scale 2` doubles the pixels, `--pdf` and `--svg` give vectors for "
+        "print). The HTML maps are interactive: layers "
         "switch on and off, every feature has a popup with its names, claimants, "
         "holder and source.",
         "",
@@ -54,9 +56,10 @@ def main() -> None:
                 "JGSDF Camp Ishigaki."
             )
         )
+        lines += [f"## `{name}`", ""]
+        if name == "seed":
+            lines += seed_question()
         lines += [
-            f"## `{name}`",
-            "",
             description,
             "",
             f"```sh\nclaimsmap map --preset {name} -o {name}.html\n```",
@@ -64,8 +67,63 @@ def main() -> None:
             f"![{name}](img/preset-{name}.png)",
             "",
         ]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claimsmap",
+            "map",
+            "--preset",
+            "seed",
+            "--lang",
+            "zh",
+            "--png",
+            str(IMG / "preset-seed-zh.png"),
+        ],
+        check=True,
+    )
     lines += charts()
     (ROOT / "docs" / "gallery.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def seed_question() -> list[str]:
+    """The question the seed map answers, with its areas measured now."""
+    import shapely
+
+    import claimsmap as cm
+    from claimsmap.geodesy import area
+
+    claimed = shapely.union_all(cm.load("prc-claimed-not-controlled").geometry.values)
+    held = shapely.union_all(cm.load("prc-controlled").geometry.values)
+    land = shapely.union_all(cm.load("basemap-ne10m").geometry.values)
+    dashed = shapely.union_all(cm.load("prc-dashed-line-area").geometry.values)
+    sea = claimed.difference(land)
+    km2 = {
+        "held": area(held) / 1e6,
+        "land": area(claimed.intersection(land)) / 1e6,
+        "sea": area(sea) / 1e6,
+        "dashed": area(sea.intersection(dashed)) / 1e6,
+    }
+    return [
+        "> *Where does China (the PRC) hold the land, and where does it claim "
+        "but not hold it, including most of the South China Sea?*",
+        "",
+        "The map this project began with asks that question in two colours. "
+        f"Measured on the ellipsoid, the PRC holds {km2['held']:,.0f} km² and "
+        "claims without holding "
+        f"{km2['land']:,.0f} km² of land (Taiwan, Arunachal Pradesh and the "
+        f"Himalayan valleys, two areas of Bhutan, the islands others hold) and "
+        f"{km2['sea']:,.0f} km² of sea, {km2['dashed']:,.0f} km² of it inside "
+        "the dashed line.",
+        "",
+        "In Chinese, with the names the PRC uses "
+        "(`claimsmap map --preset seed --lang zh --png seed-zh.png`):",
+        "",
+        "![seed, names in Chinese](img/preset-seed-zh.png)",
+        "",
+        "In English:",
+        "",
+    ]
 
 
 def charts() -> list[str]:
