@@ -195,9 +195,11 @@ def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
     missing = [c for c in wanted if c not in names]
     if missing:
         listed = printable(", ".join(names))
+        needed = printable(", ".join(wanted))
         raise ClaimsmapError(
-            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}); "
-            "name the columns with --vessel, --time and --lon/--lat"
+            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}; "
+            f"needed: {needed}); name the columns with --vessel, --time and "
+            "--lon/--lat"
         )
 
 
@@ -553,6 +555,10 @@ class Presence:
     gaps : pandas.DataFrame
         ``vessel``, ``start``, ``end``, ``hours``: silences longer than
         ``max_gap`` between two positions of a vessel.
+    dropped : dict
+        How many reports of each kind were dropped before counting, when the
+        positions came from :func:`claimsmap.vessels.read_ais` or
+        :func:`~claimsmap.vessels.clean` (empty otherwise).
     """
 
     periods: pd.DataFrame
@@ -564,6 +570,7 @@ class Presence:
     start: pd.Timestamp
     end: pd.Timestamp
     positions: int
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def periods_total(self) -> int:
@@ -601,14 +608,27 @@ class Presence:
         return table.reset_index()
 
     def summary(self) -> str:
-        """One line per zone: ``zone: 355 of 366 days, 3 vessels``."""
+        """One line per zone: ``zone: 355 of 366 days, 3 vessels``.
+
+        When the positions were cleaned (:func:`claimsmap.vessels.clean`), a
+        last line says what was dropped: ``dropped before counting: 2
+        duplicate, 1 too_fast``.
+        """
         unit = f"{self.by}s"
         lines = [
             f"{row.zone}: {row.periods} of {row.of} {unit}, "
             f"{row.vessels} vessel{'' if row.vessels == 1 else 's'}"
             for row in self.total.itertuples()
         ]
+        if self.dropped:
+            lines.append(_dropped_line(self.dropped))
         return "\n".join(lines)
+
+
+def _dropped_line(dropped: dict[str, int]) -> str:
+    """``dropped before counting: 2 duplicate, 1 too_fast`` (or ``none``)."""
+    counts = [f"{n:,} {kind}" for kind, n in dropped.items() if n]
+    return f"dropped before counting: {', '.join(counts) or 'none'}"
 
 
 def presence(
@@ -709,7 +729,10 @@ def presence(
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
-    return _result(acc, by=by, tz=tz, start=start, end=end)
+    result = _result(acc, by=by, tz=tz, start=start, end=end)
+    if isinstance(positions, pd.DataFrame):
+        result.dropped = dict(positions.attrs.get("dropped", {}))
+    return result
 
 
 def _check_chunk_rows(chunk_rows: int) -> None:
