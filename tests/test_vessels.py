@@ -553,3 +553,63 @@ def test_cli_presence_errors_name_the_file_and_line(tmp_path):
     proc = claimsmap("presence", str(path))
     assert proc.returncode == 2
     assert "(columns: ship, when, x, y; needed: vessel, time, lon, lat)" in proc.stderr
+
+
+def _reference_too_fast(track, limit_kn):
+    """The rule of ``clean`` written plainly, one vessel and one position at a time."""
+    from geographiclib.geodesic import Geodesic
+
+    limit = limit_kn * 1852 / 3600
+
+    def fast(a, b):
+        metres = Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon)["s12"]
+        seconds = max((b.time - a.time).total_seconds(), 1.0)
+        return metres / seconds > limit
+
+    dropped = 0
+    for _, rows in track.sort_values(["vessel", "time"]).groupby("vessel"):
+        rows = list(rows.itertuples())
+        while True:  # spikes, and ends the next two do not bear out
+            n = len(rows)
+            out = [i + 1 < n and fast(rows[i], rows[i + 1]) for i in range(n)]
+            into = [i > 0 and out[i - 1] for i in range(n)]
+            bad = [
+                (into[i] and out[i])
+                or (i == 0 and out[0] and n > 2 and not out[1])
+                or (i == n - 1 and into[i] and n > 2 and not into[i - 1])
+                for i in range(n)
+            ]
+            if not any(bad):
+                break
+            dropped += sum(bad)
+            rows = [r for r, b in zip(rows, bad, strict=True) if not b]
+        last = rows[0]
+        for row in rows[1:]:
+            if fast(last, row):
+                dropped += 1
+            else:
+                last = row
+    return dropped
+
+
+def test_too_fast_follows_its_rule_on_noisy_tracks():
+    rng = np.random.default_rng(7)
+    frames = []
+    for vessel in range(30):
+        n = int(rng.integers(2, 60))
+        times = pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(
+            np.sort(rng.choice(6000, n, replace=False)) * 60, unit="s"
+        )
+        lon = 123 + np.cumsum(rng.normal(0, 0.02, n))
+        lat = 25 + np.cumsum(rng.normal(0, 0.02, n))
+        jump = rng.random(n) < 0.15  # GPS glitches, runs of them too
+        lon[jump] += rng.choice([-1, 1], jump.sum()) * rng.uniform(0.5, 3, jump.sum())
+        frames.append(
+            pd.DataFrame({"vessel": vessel, "time": times, "lon": lon, "lat": lat})
+        )
+    track = pd.concat(frames, ignore_index=True)
+    for limit in (20, 50):
+        kept = clean(track, max_speed_kn=limit)
+        assert (
+            kept.attrs["dropped"]["too_fast"] == _reference_too_fast(track, limit) > 20
+        )

@@ -346,6 +346,7 @@ def _default_time(value: Any) -> int | None:
 
 # A sentence starts at its tag block (backslash) or its '!' or '$'.
 _START = re.compile(rb"[\\!$]")
+_STARTS = (b"\\", b"!", b"$")
 _AIS = re.compile(rb"![A-Z]{2}VD[MO],")
 _SEPARATORS = b" \t,;|:"
 
@@ -469,12 +470,12 @@ class _Decoder:
         raw = raw.strip()
         if not raw or raw[:1] == b"#":
             return
-        found = _START.search(raw)
-        if found is None:
-            self.fail("undecodable", number)
-            return
         when = None
-        if found.start():
+        if raw[:1] not in _STARTS:
+            found = _START.search(raw)
+            if found is None:
+                self.fail("undecodable", number)
+                return
             when = _leading_time(raw[: found.start()])
             if when is None:
                 self.fail("undecodable", number)
@@ -505,9 +506,18 @@ class _Decoder:
                     self.fail("undecodable", number)
                     return
         if when is None:
-            when, self.gatehouse = self.gatehouse, None
-        else:
-            self.gatehouse = None
+            when = self.gatehouse
+        self.gatehouse = None
+        if sentence.is_single:
+            if sentence.is_valid:
+                self.message(sentence, number, when)
+            else:
+                self.fail("bad_checksum", number)
+            return
+        self.part(sentence, number, when)
+
+    def part(self, sentence: Any, number: int, when: int | None) -> None:
+        """One part of a message in several: kept until the message is whole."""
         slot = (
             sentence.seq_id,
             sentence.channel,
@@ -517,33 +527,36 @@ class _Decoder:
         )
         if not sentence.is_valid:
             self.fail("bad_checksum", number)
-            if not sentence.is_single:
-                self.parts.pop(slot, None)
-                self.poisoned.add(slot)
-            return
-        part = _Part(sentence, number, when)
-        if sentence.is_single:
-            self.decode([part])
+            self.parts.pop(slot, None)
+            self.poisoned.add(slot)  # its other parts are not counted again
             return
         if sentence.frag_num == 1:
             if slot in self.parts:  # the last message never ended
                 self.fail("undecodable", self.parts[slot][0].line)
             self.poisoned.discard(slot)
-            self.parts[slot] = [part]
+            self.parts[slot] = [_Part(sentence, number, when)]
         elif slot in self.parts and len(self.parts[slot]) == sentence.frag_num - 1:
-            self.parts[slot].append(part)
+            self.parts[slot].append(_Part(sentence, number, when))
         else:
             if slot not in self.poisoned:
                 self.fail("undecodable", number)  # a part without its first
             return
-        if len(self.parts[slot]) == sentence.frag_cnt:
-            self.decode(self.parts.pop(slot))
+        parts = self.parts[slot]
+        if len(parts) == sentence.frag_cnt:
+            del self.parts[slot]
+            try:
+                whole = self.assemble([p.sentence for p in parts])
+            except (self.failure, ValueError, IndexError):
+                self.fail("undecodable", parts[0].line)
+                return
+            first = next((p.time for p in parts if p.time is not None), None)
+            self.message(whole, parts[0].line, first)
 
-    def decode(self, parts: list[_Part]) -> None:
-        line = parts[0].line
+    def message(self, sentence: Any, line: int, when: int | None) -> None:
+        """A whole message: a position, a static report, or another kind."""
         message: Any  # one of pyais's many message classes
         try:
-            message = self.assemble([p.sentence for p in parts]).decode()
+            message = sentence.decode()
         except (self.failure, ValueError, IndexError, TypeError, KeyError):
             self.fail("undecodable", line)
             return
@@ -554,7 +567,6 @@ class _Decoder:
             if kind not in STATIC_TYPES:
                 self.other += 1
             return
-        when = next((p.time for p in parts if p.time is not None), None)
         if when is None:
             when = self.default_time
         if when is None:
@@ -564,7 +576,7 @@ class _Decoder:
                 "sentence, no $PGHP line before it); give the time of such "
                 "reports with default_time= (--default-time on the command line)"
             )
-        self.rows.append((int(message.mmsi), when, message.lon, message.lat))
+        self.rows.append((message.mmsi, when, message.lon, message.lat))
 
     def remember(self, message: Any) -> None:
         known = self.static.setdefault(int(message.mmsi), {})
@@ -932,16 +944,25 @@ def _too_fast(
         if not spike.any():
             break
         keep[idx[spike]] = False
-    # What is left: measured from the last position kept.
+    # What is left: measured from the last position kept. Between two fast
+    # jumps every step is within the limit, so the walk skips to the next.
     idx = np.nonzero(keep)[0]
-    speed = _speeds(code[idx], t[idx], lon[idx], lat[idx])
-    for vessel in np.unique(code[idx][:-1][speed > limit]):
-        rows = idx[code[idx] == vessel]
-        last = rows[0]
-        for row in rows[1:]:
+    fast = _speeds(code[idx], t[idx], lon[idx], lat[idx]) > limit
+    for vessel in np.unique(code[idx][:-1][fast]):
+        mine = code[idx] == vessel
+        rows = idx[mine]
+        jumps = np.nonzero(fast[mine[:-1]][: len(rows) - 1])[0]
+        j = int(jumps[0])
+        last, i = rows[j], j + 1
+        while i < len(rows):
+            row = rows[i]
             _, _, metres = GEOD.inv(lon[last], lat[last], lon[row], lat[row])
             if metres / max((t[row] - t[last]) / 1e9, 1.0) > limit:
                 keep[row] = False
-            else:
-                last = row
+                i += 1
+                continue
+            later = jumps[jumps >= i]
+            if not len(later):
+                break
+            last, i = rows[later[0]], int(later[0]) + 1
     return ~keep
