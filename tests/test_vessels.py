@@ -613,3 +613,36 @@ def test_too_fast_follows_its_rule_on_noisy_tracks():
         assert (
             kept.attrs["dropped"]["too_fast"] == _reference_too_fast(track, limit) > 20
         )
+
+
+def test_the_documented_log_formats_read_as_documented():
+    text = (Path(__file__).parent.parent / "docs" / "vessels.md").read_text()
+    block = (
+        text.split("### NMEA 0183 AIS logs")[1].split("```text\n")[1].split("```")[0]
+    )
+    lines = [line.split("   ")[0] for line in block.splitlines()]
+    frame = decode_lines(lines)
+    assert frame.vessel.unique().tolist() == [265547250]
+    assert frame.time.tolist() == [
+        pd.Timestamp("2024-06-01T00:00:00Z"),  # c:1717200000
+        pd.Timestamp("2024-06-01T00:00:05Z"),
+        pd.Timestamp("2024-06-01T00:00:05.123Z"),
+        pd.Timestamp("2024-06-01T00:00:05Z"),  # $PGHP
+    ]
+
+
+def test_compressed_logs_and_exports(track, tmp_path):
+    import gzip
+    import zipfile
+
+    log = tmp_path / "patrol.nmea.gz"
+    with gzip.open(log, "wt") as out:
+        out.write("\n".join(_log(track.iloc[:50])) + "\n")
+    assert format_of(log) == "nmea"
+    assert len(read_ais(log, max_speed_kn=None)) == 50
+    export = tmp_path / "AIS_2023_06_15.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.write(DATA / "marinecadastre-2023.csv", "AIS_2023_06_15.csv")
+    assert format_of(export) == "marinecadastre"
+    plain = read_ais(DATA / "marinecadastre-2023.csv")
+    pd.testing.assert_frame_equal(read_ais(export), plain)

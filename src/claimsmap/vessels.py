@@ -378,12 +378,8 @@ def _leading_time(text: bytes) -> int | None:
     """
     word = text.strip(_SEPARATORS).decode("ascii", "replace")
     word = word.removesuffix(" UTC").strip()
-    try:
-        number = float(word)
-    except ValueError:
-        pass
-    else:
-        return _epoch_ns(number)
+    if _EPOCH.fullmatch(word):
+        return _epoch_ns(word)
     try:
         stamp = dt.datetime.fromisoformat(word)
     except ValueError:
@@ -393,11 +389,19 @@ def _leading_time(text: bytes) -> int | None:
     return int(pd.Timestamp(stamp).value)
 
 
-def _epoch_ns(seconds: float) -> int:
+_EPOCH = re.compile(r"\d+(\.\d*)?")
+
+
+def _epoch_ns(text: str) -> int:
+    """Epoch seconds as text (13 whole digits: milliseconds) in whole ns, exactly.
+
+    >>> _epoch_ns("1717200005.123"), _epoch_ns("1717200005123")
+    (1717200005123000000, 1717200005123000000)
+    """
+    whole, _, fraction = text.partition(".")
+    ns = int(whole) * 10**9 + int((fraction + "0" * 9)[:9])
     # 1e12 seconds is the year 33658; 1e12 milliseconds is 2001.
-    if seconds >= 1e12:
-        seconds /= 1000
-    return round(seconds * 1e9)
+    return ns // 1000 if int(whole) >= 10**12 else ns
 
 
 def _checksums_hold(raw: bytes) -> bool:
@@ -500,11 +504,10 @@ class _Decoder:
                 self.fail("bad_checksum", number)
                 return
             if tag.receiver_timestamp:
-                try:
-                    when = _epoch_ns(float(tag.receiver_timestamp))
-                except ValueError:
+                if not _EPOCH.fullmatch(tag.receiver_timestamp):
                     self.fail("undecodable", number)
                     return
+                when = _epoch_ns(tag.receiver_timestamp)
         if when is None:
             when = self.gatehouse
         self.gatehouse = None
