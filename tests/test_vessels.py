@@ -646,3 +646,21 @@ def test_compressed_logs_and_exports(track, tmp_path):
     assert format_of(export) == "marinecadastre"
     plain = read_ais(DATA / "marinecadastre-2023.csv")
     pd.testing.assert_frame_equal(read_ais(export), plain)
+
+
+def test_unreadable_values_name_the_data_row(tmp_path):
+    header = (DATA / "dma-aisdk.csv").read_text().splitlines()[:3]
+    bad = header[2].replace(",55.492100,", ",north,")
+    path = tmp_path / "aisdk.csv"
+    # The base station on row 1 is dropped; the bad value is on data row 2.
+    path.write_text("\n".join([header[0], header[1], bad]) + "\n")
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"aisdk.csv, data row 2: 'north' in column 'Latitude'"
+    ):
+        read_ais(path)
+    path.write_text("\n".join([header[0], header[1], bad.replace("18/03/2023", "2023-03-18")]) + "\n")
+    with pytest.raises(cm.ClaimsmapError, match=r"data row 2: the time '2023-03-18 .*%d/%m/%Y"):
+        read_ais(path)
+    path.write_text("\n".join([header[0], header[2].replace("999000201", "9990002x1")]) + "\n")
+    with pytest.raises(cm.ClaimsmapError, match=r"data row 1: the MMSI '9990002x1'"):
+        read_ais(path)

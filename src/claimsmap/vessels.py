@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -166,8 +166,6 @@ class Layout:
     title: str
     columns: dict[str, str]
     source: str
-    #: How the ship type is written: an AIS code, or text.
-    ship_type: Literal["code", "text"] = "code"
     #: The time's format (strptime), when it is not ISO 8601.
     time_format: str | None = None
     #: The column that says what sent a report, and the values that are no vessel.
@@ -224,7 +222,6 @@ LAYOUTS: dict[str, Layout] = {
             },
             "https://web.ais.dk/aisdata/ (aisdk-YYYY-MM-DD.zip; times "
             "31/12/2023 23:59:59, UTC)",
-            ship_type="text",
             time_format="%d/%m/%Y %H:%M:%S",
             sender=("Type of mobile", frozenset({"Base Station", "AtoN"})),
             missing=frozenset({"Unknown"}),
@@ -318,11 +315,8 @@ def format_of(path: str | os.PathLike[str]) -> str | None:
         names = _header(path)
     except ClaimsmapError:
         return None
-    layout = next(
-        (n for n, lay in LAYOUTS.items() if set(lay.columns.values()) <= set(names)),
-        None,
-    )
-    return layout
+    layout = _match(names)
+    return None if layout is None else layout.name
 
 
 def _default_time(value: Any) -> int | None:
@@ -658,10 +652,18 @@ def _header(path: Path) -> list[str]:
     return [str(c) for c in head.columns]
 
 
+def _match(names: list[str]) -> Layout | None:
+    """The first layout whose columns the header has."""
+    return next(
+        (lay for lay in LAYOUTS.values() if set(lay.columns.values()) <= set(names)),
+        None,
+    )
+
+
 def _layout(path: Path, names: list[str]) -> Layout:
-    for layout in LAYOUTS.values():
-        if all(c in names for c in layout.columns.values()):
-            return layout
+    layout = _match(names)
+    if layout is not None:
+        return layout
     known = "; ".join(
         f"{layout.title} ({', '.join(list(layout.columns.values())[:4])})"
         for layout in LAYOUTS.values()
@@ -699,7 +701,9 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
     if layout.sender:
         read.append(layout.sender[0])
     try:
-        raw = pd.read_csv(path, usecols=read, dtype=str, keep_default_na=False)
+        raw = pd.read_csv(
+            path, usecols=read, dtype=str, keep_default_na=False, engine="pyarrow"
+        )
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise ClaimsmapError(
             f"{printable(path)}: not a readable CSV file ({printable(exc)})"
@@ -736,29 +740,44 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
     return frame
 
 
+def _floats(values: pd.Series) -> np.ndarray | None:
+    """Text as floats (empty: NaN) through pyarrow; ``None`` if any is not a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        numbers = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=float)
+
+
 def _ids(values: pd.Series, where: str, name: str) -> np.ndarray:
-    ids = pd.to_numeric(values.str.strip(), errors="coerce")
-    bad = ids.isna().to_numpy() | (ids % 1 != 0).to_numpy()
-    if bad.any():
-        row = int(np.argmax(bad))
+    ids = _floats(values)
+    if ids is None or (ids % 1 != 0).any():  # a NaN (empty) is no id either
+        parsed = pd.to_numeric(values.str.strip(), errors="coerce")
+        row = int(np.argmax((parsed % 1 != 0).to_numpy()))
         raise ClaimsmapError(
-            f"{where}, data row {row + 1}: the MMSI {values.iloc[row]!r} in column "
-            f"{name!r} is not a whole number; give 9-digit MMSIs"
+            f"{where}, data row {values.index[row] + 1}: the MMSI "
+            f"{values.iloc[row]!r} in column {name!r} is not a whole number; "
+            "give 9-digit MMSIs"
         )
-    return ids.to_numpy().astype(np.int64)
+    return ids.astype(np.int64)
 
 
 def _numbers(values: pd.Series, where: str, name: str) -> np.ndarray:
-    text = values.str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
-    bad = (numbers.isna() & (text != "")).to_numpy()
-    if bad.any():
-        row = int(np.argmax(bad))
+    numbers = _floats(values)
+    if numbers is None:
+        text = values.str.strip()
+        parsed = pd.to_numeric(text, errors="coerce")
+        row = int(np.argmax((parsed.isna() & (text != "")).to_numpy()))
         raise ClaimsmapError(
-            f"{where}, data row {row + 1}: {values.iloc[row]!r} in column {name!r} "
-            "is not a number"
+            f"{where}, data row {values.index[row] + 1}: {values.iloc[row]!r} in "
+            f"column {name!r} is not a number"
         )
-    return numbers.to_numpy(dtype=float)
+    return numbers
 
 
 def _times(
@@ -772,13 +791,16 @@ def _times(
         )
         row = int(np.argmax(parsed.isna().to_numpy()))
         raise ClaimsmapError(
-            f"{where}, data row {row + 1}: the time {values.iloc[row]!r} in column "
+            f"{where}, data row {values.index[row] + 1}: the time "
+            f"{values.iloc[row]!r} in column "
             f"{name!r} cannot be read; "
             + (f"this layout writes {fmt}" if fmt else "give ISO 8601 times")
         ) from None
     if times.isna().any():
         row = int(np.argmax(times.isna().to_numpy()))
-        raise ClaimsmapError(f"{where}, data row {row + 1}: the time is missing")
+        raise ClaimsmapError(
+            f"{where}, data row {values.index[row] + 1}: the time is missing"
+        )
     return pd.DatetimeIndex(times).as_unit("ns")
 
 
@@ -879,32 +901,38 @@ def clean(
     )
     dropped["not_available"] += int(missing.sum())
     dropped["impossible"] += int(impossible.sum())
-    frame = positions[~(missing | impossible)]
-    frame = frame.assign(time=_utc_times(frame.time))
-    frame = frame.sort_values(["vessel", "time", "lon", "lat"], kind="stable")
-    twice = frame.duplicated(["vessel", "time", "lon", "lat"]).to_numpy()
+    rows = np.nonzero(~(missing | impossible))[0]
+    t = _utc_ns(positions.time.iloc[rows])
+    codes = pd.factorize(positions.vessel.to_numpy()[rows], sort=True)[0]
+    lon, lat = lon[rows], lat[rows]
+    # Sorted by vessel, time and position, a duplicate follows its first.
+    order = np.lexsort((lat, lon, t, codes))
+    c, tt, x, y = codes[order], t[order], lon[order], lat[order]
+    twice = np.zeros(len(order), dtype=bool)
+    twice[1:] = (c[1:] == c[:-1]) & (tt[1:] == tt[:-1])
+    twice[1:] &= (x[1:] == x[:-1]) & (y[1:] == y[:-1])
     dropped["duplicate"] += int(twice.sum())
-    frame = frame[~twice]
-    if max_speed_kn is not None and len(frame):
+    order = order[~twice]
+    if max_speed_kn is not None and len(order):
         fast = _too_fast(
-            pd.factorize(frame.vessel)[0],
-            pd.DatetimeIndex(frame.time).asi8,
-            frame.lon.to_numpy(dtype=float),
-            frame.lat.to_numpy(dtype=float),
-            max_speed_kn * 1852 / 3600,
+            codes[order], t[order], lon[order], lat[order], max_speed_kn * 1852 / 3600
         )
         dropped["too_fast"] += int(fast.sum())
-        frame = frame[~fast]
-    frame = frame.sort_values(["time", "vessel"], kind="stable", ignore_index=True)
+        order = order[~fast]
+    order = order[np.lexsort((codes[order], t[order]))]  # by time, then vessel
+    frame = positions.iloc[rows[order]].reset_index(drop=True)
+    frame["time"] = pd.DatetimeIndex(t[order].view("datetime64[ns]")).tz_localize("UTC")
     frame.attrs = {"dropped": dropped, "lines": lines}
     return frame
 
 
-def _utc_times(values: pd.Series) -> pd.Series:
+def _utc_ns(values: pd.Series) -> np.ndarray:
+    """Times as int64 ns since 1970 UTC (naive times and ISO text as UTC)."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC").dt.as_unit("ns")
-    times = pd.to_datetime(values, utc=True, format="ISO8601")
-    return times.dt.as_unit("ns")
+        times = values.dt.tz_convert("UTC")
+    else:
+        times = pd.to_datetime(values, utc=True, format="ISO8601")
+    return np.asarray(pd.DatetimeIndex(times).as_unit("ns").asi8, dtype=np.int64)
 
 
 def _speeds(
