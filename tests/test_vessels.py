@@ -326,6 +326,12 @@ def test_dirty_log_is_cleaned_and_counted(tmp_path):
         "dropped before counting: 1 bad_checksum, 2 undecodable, 1 not_available, "
         "1 impossible, 1 duplicate, 1 too_fast"
     )
+    # Read a day at a time, the days' counts add up.
+    days = [frame.iloc[:2], frame.iloc[2:]]
+    for day in days:
+        day.attrs = {"dropped": {"duplicate": 1, "too_fast": 2}}
+    split = cm.presence(iter(days), "jpn-senkaku-territorial-sea")
+    assert split.dropped == {"duplicate": 2, "too_fast": 4}
     # The speed is stated: at 2000 knots the jump (about 900) is kept.
     assert read_ais(path, max_speed_kn=2000).attrs["dropped"]["too_fast"] == 0
 
@@ -658,9 +664,16 @@ def test_unreadable_values_name_the_data_row(tmp_path):
         cm.ClaimsmapError, match=r"aisdk.csv, data row 2: 'north' in column 'Latitude'"
     ):
         read_ais(path)
-    path.write_text("\n".join([header[0], header[1], bad.replace("18/03/2023", "2023-03-18")]) + "\n")
-    with pytest.raises(cm.ClaimsmapError, match=r"data row 2: the time '2023-03-18 .*%d/%m/%Y"):
+    path.write_text(
+        "\n".join([header[0], header[1], bad.replace("18/03/2023", "2023-03-18")])
+        + "\n"
+    )
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"data row 2: the time '2023-03-18 .*%d/%m/%Y"
+    ):
         read_ais(path)
-    path.write_text("\n".join([header[0], header[2].replace("999000201", "9990002x1")]) + "\n")
+    path.write_text(
+        "\n".join([header[0], header[2].replace("999000201", "9990002x1")]) + "\n"
+    )
     with pytest.raises(cm.ClaimsmapError, match=r"data row 1: the MMSI '9990002x1'"):
         read_ais(path)

@@ -723,15 +723,20 @@ def presence(
             unit_scale=True,
             file=sys.stderr,
         )
+    # What cleaning dropped (claimsmap.vessels): the table's, or each table's.
+    whole = isinstance(positions, pd.DataFrame)
+    dropped = dict(positions.attrs.get("dropped", {})) if whole else {}
     for chunk in chunks:
         acc.add(chunk, columns, vessel, time)
+        if not whole and isinstance(chunk, pd.DataFrame):
+            for kind, n in chunk.attrs.get("dropped", {}).items():
+                dropped[kind] = dropped.get(kind, 0) + n
         if bar is not None:
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
     result = _result(acc, by=by, tz=tz, start=start, end=end)
-    if isinstance(positions, pd.DataFrame):
-        result.dropped = dict(positions.attrs.get("dropped", {}))
+    result.dropped = dropped
     return result
 
 
