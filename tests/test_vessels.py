@@ -34,6 +34,18 @@ def nmea_checksum(text: str) -> str:
     return f"{functools.reduce(operator.xor, text.encode(), 0):02X}"
 
 
+def wrong_checksum(line: str) -> bool:
+    """Whether an AIS or $PGHP line's tag block or sentence fails its checksum."""
+    if not any(kind in line for kind in ("VDM,", "VDO,", "$PGHP,")):
+        return False
+    for part in line.strip("\\").split("\\"):
+        if "*" in part:
+            body, given = part.lstrip("$!").rsplit("*", 1)
+            if int(given[:2], 16) != int(nmea_checksum(body), 16):
+                return True
+    return False
+
+
 def tagged(sentence: str, seconds: int, **more: str) -> str:
     fields = ",".join([*(f"{k}:{v}" for k, v in more.items()), f"c:{seconds}"])
     return f"\\{fields}*{nmea_checksum(fields)}\\{sentence}"
@@ -50,18 +62,13 @@ def test_pyais_sample_with_tag_blocks_bad_checksums_and_junk():
     # pyais examples/sample.ais: single lines, tag blocks (some with a wrong
     # checksum), a line that is no NMEA, a fragment count of 0.
     lines = (DATA / "pyais-sample.ais").read_text().splitlines()
-    bad = []
-    for number, line in enumerate(lines, 1):
-        if line.startswith("\\"):
-            tag, _ = line[1:].split("\\", 1)
-            body, given = tag.rsplit("*", 1)
-            if int(given, 16) != int(nmea_checksum(body), 16):
-                bad.append(number)
-    # The independent count of wrong tag checksums (line 17's sentence also
-    # claims 0 fragments; its checksum is what fails first).
-    assert bad == [12, 15, 16, 17]
+    bad = [n for n, line in enumerate(lines, 1) if wrong_checksum(line)]
+    # The independent count of wrong checksums: tag blocks (line 17's sentence
+    # also claims 0 fragments; its checksum is what fails first) and a $PGHP
+    # line whose year was changed and checksum kept.
+    assert bad == [12, 15, 16, 17, 21]
     frame = read_ais(DATA / "pyais-sample.ais", default_time="2024-01-01")
-    assert frame.attrs["dropped"]["bad_checksum"] == 4
+    assert frame.attrs["dropped"]["bad_checksum"] == 5
     assert frame.attrs["lines"]["bad_checksum"] == bad
     assert frame.attrs["lines"]["undecodable"] == [10]  # "IamNotAnAisMessage1111"
     # Every other position report is read, as pyais decodes it line by line.
@@ -116,11 +123,14 @@ def test_gatehouse_times_and_a_report_without_a_time():
         read_ais(path)
     frame = read_ais(path, default_time="2000-01-01T00:00Z")
     timed = frame[frame.time.dt.year > 2000].set_index("vessel").time
-    assert timed.to_dict() == {
-        367309370: pd.Timestamp("2008-05-09T00:00:00.010Z"),
-        445451000: pd.Timestamp("2009-05-09T00:00:00.010Z"),
-    }
-    assert (frame.time.dt.year == 2000).sum() == 2
+    assert timed.to_dict() == {367309370: pd.Timestamp("2008-05-09T00:00:00.010Z")}
+    assert (frame.time.dt.year == 2000).sum() == 3
+    # The 2009 line is the 2008 one with its year changed and its checksum
+    # kept: it fails, and gives no time.
+    lines = path.read_text().splitlines()
+    body, given = lines[6][1:].split("*")
+    assert lines[6].startswith("$PGHP,1,2009") and nmea_checksum(body) != given
+    assert frame.attrs["lines"]["bad_checksum"] == [7]
 
 
 def test_a_published_type_5_message_in_two_parts_names_its_vessel():
@@ -133,7 +143,10 @@ def test_a_published_type_5_message_in_two_parts_names_its_vessel():
     row = frame.set_index("vessel").loc[351759000]
     assert (row["name"], row["call_sign"]) == ("EVER DIADEM", "3FOF8")
     assert (row["ship_type_code"], row["ship_type"]) == (70, "cargo")
-    assert frame.attrs["dropped"] == {"bad_checksum": 3, "undecodable": 2}
+    # Three tag blocks and a $PGHP line fail their checksums (computed here).
+    failing = [n for n, line in enumerate(lines, 1) if wrong_checksum(line)]
+    assert frame.attrs["lines"]["bad_checksum"] == failing == [23, 26, 27, 35]
+    assert frame.attrs["dropped"] == {"bad_checksum": 4, "undecodable": 2}
 
 
 # --- logs encoded from known tracks --------------------------------------------
@@ -164,10 +177,11 @@ def _log(track: pd.DataFrame) -> list[str]:
             lines.append(f"{seconds}.000,{sentence}")
         else:
             stamp = row.time
-            lines.append(
-                f"$PGHP,1,{stamp.year},{stamp.month},{stamp.day},{stamp.hour},"
-                f"{stamp.minute},{stamp.second},0,338,2,,1,09*17"
+            body = (
+                f"PGHP,1,{stamp.year},{stamp.month},{stamp.day},{stamp.hour},"
+                f"{stamp.minute},{stamp.second},0,338,2,,1,09"
             )
+            lines.append(f"${body}*{nmea_checksum(body)}")
             lines.append(sentence)
     return lines
 
@@ -677,3 +691,35 @@ def test_unreadable_values_name_the_data_row(tmp_path):
     )
     with pytest.raises(cm.ClaimsmapError, match=r"data row 1: the MMSI '9990002x1'"):
         read_ais(path)
+
+
+def test_damaged_lines_are_counted_never_fatal():
+    # Published lines with characters dropped, inserted or replaced at random:
+    # each is read, counted as failing, or passed over; none stops the reading.
+    import random
+
+    lines = [
+        line
+        for name in ("pyais-mixed.txt", "pyais-sample.ais", "pyais-gatehouse.nmea")
+        for line in (DATA / name).read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    rng = random.Random(16)
+    alphabet = ",*\\!$0123456789ABCabc:.- T\x00\xff"
+    damaged = []
+    for _ in range(3000):
+        chars = list(rng.choice(lines))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(chars) + 1)
+            edit = rng.random()
+            if edit < 0.3 and at < len(chars):
+                del chars[at]
+            elif edit < 0.6 or at == len(chars):
+                chars.insert(at, rng.choice(alphabet))
+            else:
+                chars[at] = rng.choice(alphabet)
+        damaged.append("".join(chars))
+    frame = decode_lines(damaged, default_time="2024-01-01")
+    dropped = frame.attrs["dropped"]
+    assert dropped["bad_checksum"] > 1000 and dropped["undecodable"] > 50
+    assert frame.vessel.dtype == np.int64 and frame.lon.notna().all()

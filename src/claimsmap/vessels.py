@@ -380,14 +380,29 @@ def _leading_time(text: bytes) -> int | None:
         return None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
-    return int(pd.Timestamp(stamp).value)
+    return _ns(stamp)
+
+
+def _ns(stamp: dt.datetime) -> int | None:
+    """A zoned time in ns since 1970 UTC; ``None`` outside 1970-2261."""
+    seconds = (stamp - _1970).total_seconds()
+    if not 0 <= seconds < _LAST:
+        return None
+    return (stamp - _1970) // dt.timedelta(microseconds=1) * 1000
+
+
+_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The last second whose nanoseconds fit in int64 (in 2262), rounded down a year.
+_LAST = 9_190_000_000
 
 
 _EPOCH = re.compile(r"\d+(\.\d*)?")
 
 
-def _epoch_ns(text: str) -> int:
+def _epoch_ns(text: str) -> int | None:
     """Epoch seconds as text (13 whole digits: milliseconds) in whole ns, exactly.
+
+    ``None`` past 2261 (beyond int64 nanoseconds).
 
     >>> _epoch_ns("1717200005.123"), _epoch_ns("1717200005123")
     (1717200005123000000, 1717200005123000000)
@@ -395,7 +410,8 @@ def _epoch_ns(text: str) -> int:
     whole, _, fraction = text.partition(".")
     ns = int(whole) * 10**9 + int((fraction + "0" * 9)[:9])
     # 1e12 seconds is the year 33658; 1e12 milliseconds is 2001.
-    return ns // 1000 if int(whole) >= 10**12 else ns
+    ns = ns // 1000 if int(whole) >= 10**12 else ns
+    return ns if ns < _LAST * 10**9 else None
 
 
 def _checksums_hold(raw: bytes) -> bool:
@@ -482,14 +498,18 @@ class _Decoder:
         sentence: Any  # an AISSentence or a GatehouseSentence
         try:
             sentence = self.produce(raw)
-        except self.failure:
+        except (self.failure, ValueError, TypeError, IndexError):
             if raw[:1] == b"$" or (raw[:1] == b"\\" and b"\\$" in raw):
                 return  # another instrument's sentence ($GPGGA, ...)
             self.fail("undecodable" if _checksums_hold(raw) else "bad_checksum", number)
             return
         if isinstance(sentence, self.gatehouse_sentence):
-            stamp = sentence.timestamp.replace(tzinfo=dt.UTC)
-            self.gatehouse = int(pd.Timestamp(stamp).value)
+            if not sentence.is_valid:
+                self.fail("bad_checksum", number)
+                return
+            self.gatehouse = _ns(sentence.timestamp.replace(tzinfo=dt.UTC))
+            if self.gatehouse is None:
+                self.fail("undecodable", number)
             return
         tag = sentence.tag_block
         if tag is not None:
@@ -502,6 +522,9 @@ class _Decoder:
                     self.fail("undecodable", number)
                     return
                 when = _epoch_ns(tag.receiver_timestamp)
+                if when is None:
+                    self.fail("undecodable", number)
+                    return
         if when is None:
             when = self.gatehouse
         self.gatehouse = None
@@ -558,6 +581,9 @@ class _Decoder:
             self.fail("undecodable", line)
             return
         kind = message.msg_type
+        if message.mmsi is None:  # a payload cut short
+            self.fail("undecodable", line)
+            return
         if kind in STATIC_TYPES:
             self.remember(message)
         if kind not in POSITION_TYPES:
@@ -573,6 +599,9 @@ class _Decoder:
                 "sentence, no $PGHP line before it); give the time of such "
                 "reports with default_time= (--default-time on the command line)"
             )
+        if message.lon is None or message.lat is None:
+            self.fail("undecodable", line)
+            return
         self.rows.append((message.mmsi, when, message.lon, message.lat))
 
     def remember(self, message: Any) -> None:
