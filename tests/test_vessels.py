@@ -392,6 +392,16 @@ def test_marinecadastre_export():
     path = DATA / "marinecadastre-2023.csv"
     assert format_of(path) == "marinecadastre"
     frame = read_ais(path)
+    assert frame.dtypes.astype(str).to_dict() == {
+        "vessel": "int64",
+        "time": "datetime64[ns, UTC]",
+        "lon": "float64",
+        "lat": "float64",
+        "name": "object",
+        "call_sign": "object",
+        "ship_type_code": "Int64",
+        "ship_type": "object",
+    }
     assert frame.vessel.tolist() == [999000103, 999000101, 999000101, 999000101]
     assert frame.time.iloc[1] == pd.Timestamp("2023-06-15T00:00:04Z")
     patrol = frame[frame.vessel == 999000101].iloc[0]

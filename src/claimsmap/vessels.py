@@ -264,7 +264,8 @@ def read_ais(
         ``vessel`` (MMSI, int64), ``time`` (UTC), ``lon``, ``lat`` (degrees,
         WGS84), ``name``, ``call_sign``, ``ship_type_code`` (ITU-R M.1371
         code, nullable integer) and ``ship_type`` (its text, see
-        :func:`ship_type`), sorted by time. ``attrs["dropped"]`` counts the
+        :func:`ship_type`), sorted by time. Text columns hold ``str`` or
+        ``None`` (object dtype). ``attrs["dropped"]`` counts the
         reports dropped, by kind (:data:`DROPPED`); ``attrs["lines"]`` gives
         the first few line numbers of the sentences that failed, by kind.
 
@@ -847,7 +848,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     if "ship_type" not in frame:
         texts = {c: ship_type(c) for c in code.dropna().unique()}
         frame["ship_type"] = code.map(texts).astype(object).to_numpy()
-    frame["ship_type"] = frame["ship_type"].where(frame["ship_type"].notna(), None)
+    # Text columns hold str or None, whatever pandas would infer.
+    for name in ("name", "call_sign", "ship_type"):
+        values = frame[name].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = None
+        frame[name] = pd.Series(values, index=frame.index, dtype=object)
     return frame[list(COLUMNS)]
 
 
