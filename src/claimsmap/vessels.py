@@ -518,11 +518,13 @@ class _Decoder:
             if not tag.is_valid:
                 self.fail("bad_checksum", number)
                 return
-            if tag.receiver_timestamp:
-                if not _EPOCH.fullmatch(tag.receiver_timestamp):
-                    self.fail("undecodable", number)
-                    return
-                when = _epoch_ns(tag.receiver_timestamp)
+            stamp = tag.receiver_timestamp
+            if stamp:
+                if stamp.isascii() and stamp.isdigit() and len(stamp) <= 10:
+                    seconds = int(stamp)  # whole seconds, the common case
+                    when = seconds * 1_000_000_000 if seconds < _LAST else None
+                elif _EPOCH.fullmatch(stamp):
+                    when = _epoch_ns(stamp)
                 if when is None:
                     self.fail("undecodable", number)
                     return
