@@ -733,3 +733,29 @@ def test_damaged_lines_are_counted_never_fatal():
     dropped = frame.attrs["dropped"]
     assert dropped["bad_checksum"] > 1000 and dropped["undecodable"] > 50
     assert frame.vessel.dtype == np.int64 and frame.lon.notna().all()
+
+
+def test_interleaved_parts_are_joined_by_sequence_and_channel():
+    t0 = epoch("2024-03-01T00:00Z")
+
+    def static(mmsi, name, seq, channel):
+        return encode_dict(
+            {"type": 5, "mmsi": mmsi, "shipname": name, "ship_type": 30},
+            seq_id=seq,
+            radio_channel=channel,
+        )
+
+    x1, x2 = static(412000011, "FIRST", 1, "A")
+    y1, y2 = static(412000012, "SECOND", 1, "B")  # same sequence id, other channel
+    z1, z2 = static(412000013, "THIRD", 2, "A")
+    (px,) = encode_dict({"type": 1, "mmsi": 412000011, "lon": 123.5, "lat": 25.8})
+    (py,) = encode_dict({"type": 1, "mmsi": 412000012, "lon": 123.6, "lat": 25.8})
+    (pz,) = encode_dict({"type": 1, "mmsi": 412000013, "lon": 123.7, "lat": 25.8})
+    lines = [x1, y1, tagged(px, t0), z1, y2, x2, tagged(py, t0), z2, tagged(pz, t0)]
+    frame = decode_lines(lines).set_index("vessel")
+    assert frame.name.to_dict() == {
+        412000011: "FIRST",
+        412000012: "SECOND",
+        412000013: "THIRD",
+    }
+    assert frame.attrs["dropped"] == {"bad_checksum": 0, "undecodable": 0}
