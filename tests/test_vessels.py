@@ -426,7 +426,7 @@ def test_marinecadastre_csv2_export():
     assert frame.ship_type.tolist() == ["law enforcement", "towing", "law enforcement"]
 
 
-def test_danish_maritime_authority_export():
+def test_danish_maritime_authority_export(tmp_path):
     path = DATA / "dma-aisdk.csv"
     assert format_of(path) == "dma"
     frame = read_ais(path)
@@ -445,6 +445,22 @@ def test_danish_maritime_authority_export():
     ]
     assert pd.isna(by.loc[999000202, "ship_type"])  # "Undefined"
     assert pd.isna(by.loc[999000202, "call_sign"])  # "Unknown"
+    # A row that left the vessel's static values empty takes its others'.
+    rows = path.read_text().splitlines()
+    rows.append(
+        rows[2]
+        .replace("18/03/2023 00:00:00", "18/03/2023 00:20:00")
+        .replace("TEST3,TEST FISHER,Fishing", ",,Undefined")
+    )
+    filled = tmp_path / "aisdk.csv"
+    filled.write_text("\n".join(rows) + "\n")
+    frame = read_ais(filled)
+    last = frame[frame.time == pd.Timestamp("2023-03-18T00:20Z")].iloc[0]
+    assert (last["name"], last["call_sign"], last["ship_type"]) == (
+        "TEST FISHER",
+        "TEST3",
+        "fishing",
+    )
     assert by.loc[999000203, "name"] == "TEST POLICE"
 
 

@@ -768,6 +768,18 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
         text = raw[col["ship_type"]].str.strip().str.lower()
         frame["ship_type"] = text.map(lambda t: _DMA_TYPES.get(t, t or None)).to_numpy()
     frame = _typed(frame)
+    # As in a log, each vessel's last values given are on all its rows, so
+    # that rows which left them empty are counted with the rest.
+    codes = pd.factorize(frame.vessel.to_numpy())[0]
+    for name in (*STATIC, "ship_type"):
+        values = frame[name].to_numpy(dtype=object)
+        given = np.nonzero(~pd.isna(values))[0]
+        last = np.full(codes.max(initial=-1) + 1, -1)
+        np.maximum.at(last, codes[given], given)
+        row = last[codes]
+        filled = values[np.maximum(row, 0)]
+        filled[row < 0] = None
+        frame[name] = pd.Series(filled, index=frame.index).astype(frame[name].dtype)
     frame.attrs["dropped"] = dropped
     return frame
 
