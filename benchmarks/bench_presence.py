@@ -9,6 +9,13 @@ file of the first tenth and on the whole file, to show that the peak memory
 does not grow with the number of positions. Then, on the first million
 positions, the geopandas way (read everything, ``sjoin``, count distinct days
 per zone) beside claimsmap, after checking that both count the same days.
+
+Reading raw AIS: the synthetic positions encoded as NMEA type 1 sentences
+after a tag block with their time (``\\c:1704067200*hh\\!AIVDO,...``), read by
+``claimsmap.read_ais`` (decode, checksums, static join and cleaning) beside
+pyais alone decoding the same file with its ``FileReaderStream`` (message,
+then the tag block's time), with and without checking checksums, in the same
+run. ``--nmea-only`` runs only this part.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _timing import timed
 
 import claimsmap as cm
 from claimsmap.locate import atlas_zones
@@ -89,12 +97,88 @@ def measure(path: Path, chunk: int) -> dict:
     return json.loads(out.stdout)
 
 
+def write_nmea(path: Path, positions: int) -> int:
+    """Synthetic positions as tagged NMEA sentences; how many were written."""
+    from pyais.encode import encode_dict
+    from pyais.util import checksum
+
+    days = min(366, 2 * positions // (40 * 144) + 2)  # ten-minute positions, gaps
+    table = synthetic_ais(vessels=40, start="2024-01-01", days=days, seed=0)
+    table = table.iloc[:positions]
+    with path.open("w") as out:
+        for vessel, when, lon, lat in zip(
+            table.vessel, table.time, table.lon, table.lat, strict=True
+        ):
+            (sentence,) = encode_dict(
+                {"type": 1, "mmsi": int(vessel), "lon": lon, "lat": lat}
+            )
+            tag = f"c:{int(when.timestamp())}"
+            out.write(f"\\{tag}*{checksum(tag.encode()):02X}\\{sentence}\n")
+    return len(table)
+
+
+def pyais_alone(path: Path, check: bool) -> int:
+    """What a pyais user writes: each message's MMSI, time and position."""
+    from pyais.stream import FileReaderStream
+
+    rows = []
+    for message in FileReaderStream(str(path)):
+        if check and not message.is_valid:
+            continue
+        decoded = message.decode()
+        tag = message.tag_block
+        tag.init()
+        rows.append(
+            (decoded.mmsi, int(tag.receiver_timestamp), decoded.lon, decoded.lat)
+        )
+    return len(rows)
+
+
+def nmea(positions: int) -> None:
+    from claimsmap.vessels import read_ais
+
+    clock = time.process_time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ais.nmea"
+        n = write_nmea(path, positions)
+        mb = path.stat().st_size / 1e6
+        # Rounds of the three in turn, the best of each in CPU seconds of this
+        # process, so that other work on the machine weighs on all alike.
+        t_plain = t_check = t_ours = float("inf")
+        for _ in range(3):
+            seconds, got = timed(lambda: pyais_alone(path, check=False), 1, clock)
+            t_plain = min(t_plain, seconds)
+            seconds, _ = timed(lambda: pyais_alone(path, check=True), 1, clock)
+            t_check = min(t_check, seconds)
+            seconds, frame = timed(lambda: read_ais(path), 1, clock)
+            t_ours = min(t_ours, seconds)
+        assert got == n and len(frame) + frame.attrs["dropped"]["too_fast"] == n
+        print(f"{n:,} NMEA sentences ({mb:.0f} MB), positions per CPU second:")
+        print(
+            f"  pyais alone, FileReaderStream + decode + tag time: {n / t_plain:10,.0f}"
+        )
+        print(
+            f"  pyais alone, the same checking checksums:          {n / t_check:10,.0f}"
+        )
+        print(
+            f"  claimsmap.read_ais (checksums, cleaning, table):   {n / t_ours:10,.0f}"
+            f"  ({t_ours / t_check:.2f}x pyais's time with checksums, "
+            f"{t_ours / t_plain:.2f}x without)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--positions", type=int, default=100_000_000)
     parser.add_argument("--chunk-rows", type=int, default=1_000_000)
     parser.add_argument("--peer-positions", type=int, default=1_000_000)
+    parser.add_argument("--nmea-positions", type=int, default=200_000)
+    parser.add_argument("--nmea-only", action="store_true")
     args = parser.parse_args()
+    if args.nmea_only:
+        nmea(args.nmea_positions)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ais.parquet"
         tenth = Path(tmp) / "ais-tenth.parquet"
@@ -137,6 +221,7 @@ def main() -> None:
             f"claimsmap {t_ours:.2f} s, geopandas sjoin + groupby {t_peer:.2f} s, "
             f"ratio {t_peer / t_ours:.0f}x"
         )
+    nmea(args.nmea_positions)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from claimsmap.places import area, buffer, distance, length, range_ring
     from claimsmap.presence import Presence, presence
     from claimsmap.queries import at, distances, within
+    from claimsmap.vessels import read_ais
 
     __version__: str
 
@@ -69,6 +70,7 @@ _MODULE_OF = {
     **dict.fromkeys(["area", "buffer", "distance", "length", "range_ring"], "places"),
     **dict.fromkeys(["Presence", "presence"], "presence"),
     **dict.fromkeys(["at", "distances", "within"], "queries"),
+    "read_ais": "vessels",
 }
 # Modules that ``import claimsmap`` used to import, still reachable as attributes
 # (``locate``, ``overlaps`` and ``presence`` are the functions of those names).
@@ -84,6 +86,7 @@ _SUBMODULES = frozenset(
         "places",
         "queries",
         "schema",
+        "vessels",
     ]
 )
 
@@ -120,6 +123,7 @@ __all__ = [
     "presence",
     "present",
     "range_ring",
+    "read_ais",
     "read_file",
     "within",
     "worldview",

@@ -408,13 +408,50 @@ def _cmd_within(args: argparse.Namespace) -> None:
     )
 
 
+def _ais_positions(args: argparse.Namespace) -> Any:
+    """An NMEA log or a known AIS export, read and cleaned; other files as they are.
+
+    Files named by their columns (--vessel, --time, --lon, --lat) are other
+    tables, read in chunks by presence itself.
+    """
+    from claimsmap.vessels import format_of, read_ais
+
+    named = (args.vessel, args.time, args.lon, args.lat) != (
+        "vessel",
+        "time",
+        "lon",
+        "lat",
+    )
+    if named or format_of(args.file) is None:
+        return args.file
+    frame = read_ais(
+        args.file, default_time=args.default_time, max_speed_kn=args.max_speed
+    )
+    dropped, lines = frame.attrs["dropped"], frame.attrs.get("lines", {})
+    failed = [
+        f"{dropped[kind]:,} {what} (line{'s' if len(lines[kind]) > 1 else ''} "
+        f"{', '.join(map(str, lines[kind]))}{', ...' if dropped[kind] > 5 else ''})"
+        for kind, what in (
+            ("bad_checksum", "failed their checksum"),
+            ("undecodable", "could not be decoded"),
+        )
+        if dropped.get(kind)
+    ]
+    if failed:
+        print(
+            f"claimsmap: note: {args.file}: sentences skipped: {'; '.join(failed)}",
+            file=sys.stderr,
+        )
+    return frame
+
+
 def _cmd_presence(args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from claimsmap.presence import presence
+    from claimsmap.presence import _dropped_line, presence
 
     result = presence(
-        args.file,
+        _ais_positions(args),
         args.zones or None,
         by=args.by,
         tz=args.tz,
@@ -454,6 +491,7 @@ def _cmd_presence(args: argparse.Namespace) -> None:
                 "end": result.end.isoformat(),
                 "periods_total": result.periods_total,
                 "positions": result.positions,
+                "dropped": result.dropped,
                 "rows": records.to_dict("records"),
             }
         )
@@ -469,6 +507,8 @@ def _cmd_presence(args: argparse.Namespace) -> None:
         shown = set(table.zone.astype(str))
         zone_of = [line.split(":")[0].split(", ")[0] for line in lines]
         print("\n".join(x for x, z in zip(lines, zone_of, strict=True) if z in shown))
+        if result.dropped:
+            print(_dropped_line(result.dropped))
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")
 
@@ -681,10 +721,17 @@ def _parser() -> argparse.ArgumentParser:
         help="days (or hours) vessels spent in zones, from a file of positions",
         description="Count the days (or hours) each vessel was present in each "
         "zone, from a CSV, Parquet or GeoParquet file of positions read in "
-        "chunks. A vessel is present over each visit (consecutive positions "
-        "inside, at most --max-gap apart); longer silences are gaps.",
+        "chunks, or from an NMEA AIS log or a MarineCadastre or Danish "
+        "Maritime Authority CSV export (recognised by their content, and "
+        "cleaned: duplicates, impossible positions and jumps faster than "
+        "--max-speed are dropped and counted). A vessel is present over each "
+        "visit (consecutive positions inside, at most --max-gap apart); "
+        "longer silences are gaps.",
     )
-    p.add_argument("file", help="positions: .csv, .parquet or .geoparquet")
+    p.add_argument(
+        "file",
+        help="positions: .csv, .parquet, .geoparquet, an NMEA log or an AIS export",
+    )
     p.add_argument(
         "--zones",
         action="append",
@@ -723,6 +770,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--time", default="time", help="time column")
     p.add_argument("--lon", default="lon", help="longitude column")
     p.add_argument("--lat", default="lat", help="latitude column")
+    p.add_argument(
+        "--default-time",
+        type=_iso_time,
+        help="NMEA logs: the time of position reports whose line has none "
+        "(default: such a report is an error)",
+    )
+    p.add_argument(
+        "--max-speed",
+        type=_real(0, above=True),
+        default=50.0,
+        help="NMEA logs and AIS exports: drop positions reached faster than "
+        "this, in knots (default 50)",
+    )
     p.add_argument(
         "--chunk-rows",
         type=_whole(1),

@@ -215,9 +215,11 @@ def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
     missing = [c for c in wanted if c not in names]
     if missing:
         listed = printable(", ".join(names))
+        needed = printable(", ".join(wanted))
         raise ClaimsmapError(
-            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}); "
-            "name the columns with --vessel, --time and --lon/--lat"
+            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}; "
+            f"needed: {needed}); name the columns with --vessel, --time and "
+            "--lon/--lat"
         )
 
 
@@ -599,6 +601,10 @@ class Presence:
     group_by : {"flag", "ship_type"} or None
         What :attr:`total`, :attr:`by_vessel`, :attr:`periods` and
         :meth:`summary` count per besides the zone (a column of that name).
+    dropped : dict
+        How many reports of each kind were dropped before counting, when the
+        positions came from :func:`claimsmap.vessels.read_ais` or
+        :func:`~claimsmap.vessels.clean` (empty otherwise).
     """
 
     periods: pd.DataFrame
@@ -617,6 +623,7 @@ class Presence:
     # The positions counted, when they were in memory (frame, vessel, time,
     # columns), for visits_as_trajectories.
     _positions: Any = field(default=None, init=False, repr=False, compare=False)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def periods_total(self) -> int:
@@ -742,6 +749,10 @@ class Presence:
 
         With :attr:`group_by`, one per zone and group: ``zone, CHN: ...``
         (``no flag`` or ``no ship type`` for vessels without one).
+
+        When the positions were cleaned (:func:`claimsmap.vessels.clean`), a
+        last line says what was dropped: ``dropped before counting: 2
+        duplicate, 1 too_fast``.
         """
         unit = f"{self.by}s"
         lines = []
@@ -755,6 +766,8 @@ class Presence:
                 f"{name}: {row['periods']} of {row['of']} {unit}, "
                 f"{row['vessels']} vessel{'' if row['vessels'] == 1 else 's'}"
             )
+        if self.dropped:
+            lines.append(_dropped_line(self.dropped))
         return "\n".join(lines)
 
     def plot(
@@ -781,6 +794,12 @@ class Presence:
         from claimsmap.charts import presence_chart
 
         return presence_chart(self, kind, zone, path=path, source=source, title=title)
+
+
+def _dropped_line(dropped: dict[str, int]) -> str:
+    """``dropped before counting: 2 duplicate, 1 too_fast`` (or ``none``)."""
+    counts = [f"{n:,} {kind}" for kind, n in dropped.items() if n]
+    return f"dropped before counting: {', '.join(counts) or 'none'}"
 
 
 def presence(
@@ -921,14 +940,21 @@ def presence(
             unit_scale=True,
             file=sys.stderr,
         )
+    # What cleaning dropped (claimsmap.vessels): the table's, or each table's.
+    whole = isinstance(positions, pd.DataFrame)
+    dropped = dict(positions.attrs.get("dropped", {})) if whole else {}
     for chunk in chunks:
         acc.add(chunk, columns, vessel, time)
+        if not whole and isinstance(chunk, pd.DataFrame):
+            for kind, n in chunk.attrs.get("dropped", {}).items():
+                dropped[kind] = dropped.get(kind, 0) + n
         if bar is not None:
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
     result = _result(acc, by=by, tz=tz, start=start, end=end, select=select)
     result._positions = kept
+    result.dropped = dropped
     return result
 
 
