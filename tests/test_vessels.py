@@ -212,6 +212,29 @@ def test_encoded_track_reads_back_exactly(track, tmp_path):
         assert result.dropped == positions.attrs["dropped"]
 
 
+def test_presence_reads_a_log_or_an_export_from_its_path(track, tmp_path):
+    """cm.presence(path) reads what read_ais reads, cleaned, as the CLI does."""
+    path = tmp_path / "patrol.nmea"
+    path.write_text("\n".join(_log(track)) + "\n")
+    for source in (path, DATA / "marinecadastre-2023.csv"):
+        by_path = cm.presence(source, "jpn-senkaku-territorial-sea")
+        by_frame = cm.presence(read_ais(source), "jpn-senkaku-territorial-sea")
+        assert by_path.summary() == by_frame.summary()
+        assert by_path.dropped == read_ais(source).attrs["dropped"]
+        pd.testing.assert_frame_equal(by_path.visits, by_frame.visits)
+    assert by_path.dropped["duplicate"] == 1
+    # Named columns mean a table of one's own, read in chunks as it is, not
+    # cleaned: the export's "not available" latitude 91 is then refused.
+    with pytest.raises(cm.ClaimsmapError, match=r"data row 5: latitude 91.0 is beyond"):
+        cm.presence(
+            DATA / "marinecadastre-2023.csv",
+            "jpn-senkaku-territorial-sea",
+            vessel="MMSI",
+            time="BaseDateTime",
+            columns=("LON", "LAT"),
+        )
+
+
 def test_static_reports_class_b_and_long_range(tmp_path):
     t0 = epoch("2024-03-01T00:00Z")
     lines = [

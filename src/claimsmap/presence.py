@@ -42,6 +42,7 @@ from claimsmap._select import (
 from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
+from claimsmap.vessels import check_columns, format_of, read_ais
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -128,7 +129,7 @@ def iter_positions(
             raise ClaimsmapError(
                 f"{printable(path)}: not a readable CSV file ({printable(exc)})"
             ) from None
-        _check_columns(path, names, wanted)
+        check_columns(path, names, wanted)
         more = [c for c in extra if c in names and c not in wanted]
 
         # A CSV has no types, and pyarrow would guess them block by block: ids
@@ -184,10 +185,10 @@ def iter_positions(
         geometry = ""
         if not all(c in names for c in columns) and primary in names:
             geometry = str(primary)
-            _check_columns(path, names, [vessel, time, geometry])
+            check_columns(path, names, [vessel, time, geometry])
             read = [vessel, time, geometry, *more]
         else:
-            _check_columns(path, names, wanted)
+            check_columns(path, names, wanted)
             read = wanted + more
         for batch in file.iter_batches(batch_size=chunk_rows, columns=read):
             if geometry:
@@ -208,18 +209,6 @@ def iter_positions(
         raise ClaimsmapError(
             f"{printable(path)}: unknown format {suffix!r}; "
             "give a .csv, .parquet or .geoparquet file"
-        )
-
-
-def _check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
-    missing = [c for c in wanted if c not in names]
-    if missing:
-        listed = printable(", ".join(names))
-        needed = printable(", ".join(wanted))
-        raise ClaimsmapError(
-            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}; "
-            f"needed: {needed}); name the columns with --vessel, --time and "
-            "--lon/--lat"
         )
 
 
@@ -827,7 +816,10 @@ def presence(
     positions : DataFrame, pyarrow.Table, path, iterable of DataFrames, or trajectories
         Positions with a vessel id, a time (UTC unless it says otherwise)
         and longitude/latitude columns; a CSV, Parquet or GeoParquet path is
-        read in chunks of ``chunk_rows``. A movingpandas ``Trajectory`` or
+        read in chunks of ``chunk_rows``. A raw NMEA AIS log, or a CSV export
+        in a layout :func:`claimsmap.vessels.read_ais` knows, is read whole
+        and cleaned by it (unless columns are named), its drops counted in
+        :attr:`Presence.dropped`. A movingpandas ``Trajectory`` or
         ``TrajectoryCollection`` gives its points, each trajectory's
         ``obj_id`` (or, without one, its ``id``) as the vessel.
     zones : layer id, list of layer ids, GeoDataFrame or ZoneIndex, optional
@@ -898,6 +890,13 @@ def presence(
     if is_trajectories(positions):
         positions = positions_of(positions)
         columns, vessel, time = ("lon", "lat"), "vessel", "time"
+    elif (
+        isinstance(positions, str | os.PathLike)
+        and (vessel, time, tuple(columns)) == ("vessel", "time", ("lon", "lat"))
+        and format_of(positions) is not None
+    ):
+        # A raw NMEA log or a known AIS export: read whole and cleaned.
+        positions = read_ais(positions)
     kept = (
         (positions, vessel, time, columns)
         if isinstance(positions, pd.DataFrame)

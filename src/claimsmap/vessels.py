@@ -41,7 +41,6 @@ import pandas as pd
 
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.geodesy import GEOD
-from claimsmap.presence import _check_columns
 
 __all__ = [
     "DROPPED",
@@ -299,6 +298,19 @@ def read_ais(
     else:
         frame = _read_csv(path, columns)
     return clean(frame, max_speed_kn=max_speed_kn)
+
+
+def check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
+    """Raise if a table lacks a column: name the file, its columns and those needed."""
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        listed = printable(", ".join(names))
+        needed = printable(", ".join(wanted))
+        raise ClaimsmapError(
+            f"{printable(path)}: no column {missing[0]!r} (columns: {listed}; "
+            f"needed: {needed}); name the columns with --vessel, --time and "
+            "--lon/--lat"
+        )
 
 
 def format_of(path: str | os.PathLike[str]) -> str | None:
@@ -728,7 +740,7 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
             f"columns={columns!r}: no column given for {', '.join(lacking)}; "
             "give one for each of vessel, time, lon, lat"
         )
-    _check_columns(path, names, list(layout.columns.values()))
+    check_columns(path, names, list(layout.columns.values()))
     read = list(layout.columns.values())
     if layout.sender:
         read.append(layout.sender[0])
