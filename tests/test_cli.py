@@ -333,7 +333,10 @@ def assert_parser_error(proc, pattern):
         (["within", "Ishigaki", "-5"], r"radius: -5: give more than 0"),
         (["at", "nan", "25"], r"lon: nan: give a finite number"),
         (["serve", "--port", "99999"], r"--port: 99999: give 1 to 65535"),
-        (["map", "--png", "m.png", "--scale", "0"], r"--scale: 0: give 0 to 8, not 0"),
+        (
+            ["map", "--png", "m.png", "--scale", "0"],
+            r"--scale: 0: give more than 0 and at most 8",
+        ),
         (["map", "--png", "m.png", "--size", "1400"], r"--size: '1400': give WIDTHx"),
         (["map", "--pdf", "m.pdf", "--size", "90x1000"], r"--size: 90x1000: give 100"),
     ],
@@ -490,4 +493,9 @@ def test_a_byte_order_mark_is_fine_in_csv_and_geojson(tmp_path):
 def test_map_names_a_language_or_says_what_to_give(tmp_path):
     proc = run("map", "--lang", "Chinese", "-o", str(tmp_path / "m.html"), check=False)
     assert proc.returncode == 2 and "not a language code" in proc.stderr
+    assert not (tmp_path / "m.html").exists()
+    # A well-formed code the maps have no names in is not silently English.
+    proc = run("map", "--lang", "de", "-o", str(tmp_path / "m.html"), check=False)
+    assert proc.returncode == 2 and "no place names in it" in proc.stderr
+    assert "zh-Hant" in proc.stderr
     assert not (tmp_path / "m.html").exists()

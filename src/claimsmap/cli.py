@@ -69,7 +69,11 @@ def _real(
             if high == math.inf:
                 allowed = f"more than {low:g}" if above else f"{low:g} or more"
             else:
-                allowed = f"{low:g} to {high:g}" + (f", not {low:g}" if above else "")
+                allowed = (
+                    f"more than {low:g} and at most {high:g}"
+                    if above
+                    else f"{low:g} to {high:g}"
+                )
             raise argparse.ArgumentTypeError(f"{value:g}: give {allowed}")
         return value
 

@@ -715,7 +715,7 @@ def check_lang(lang: Any) -> str:
     ------
     ClaimsmapError
         For anything that is not a BCP 47 language code with an optional
-        script or region.
+        script or region, and for a language the maps have no names in.
 
     Examples
     --------
@@ -725,11 +725,21 @@ def check_lang(lang: Any) -> str:
     Traceback (most recent call last):
     ...
     claimsmap.errors.ClaimsmapError: lang 'Chinese' is not a language code; give one such as en, zh, zh-Hant, ja, ko, vi, tl, ms or id
+    >>> check_lang("de")
+    Traceback (most recent call last):
+    ...
+    claimsmap.errors.ClaimsmapError: lang 'de': the maps have no place names in it; give one of en, fil, hi, id, ja, ko, ms, tl, vi, zh, zh-Hant
     """  # noqa: E501
     if not isinstance(lang, str) or not _LANG.match(lang):
         raise ClaimsmapError(
             f"lang {lang!r} is not a language code; give one such as en, zh, "
             "zh-Hant, ja, ko, vi, tl, ms or id"
+        )
+    known = {code for names in _COUNTRIES.values() for code in names}
+    if not {lang, _ALIASES.get(lang), lang.split("-")[0]} & known:
+        raise ClaimsmapError(
+            f"lang {lang!r}: the maps have no place names in it; give one of "
+            f"{', '.join(sorted(known | {'tl'}))}"
         )
     return lang
 
