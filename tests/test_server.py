@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import resource
@@ -237,6 +238,16 @@ BAD = [
 ]
 
 
+def _run(coro):
+    """Run a coroutine to its end on a thread of its own.
+
+    The session's Chromium (Playwright's sync API) keeps an event loop running
+    on the main thread, where ``asyncio.run`` would refuse to start another.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _burst(url: str, targets: list[tuple[str, int]], raw: bool = False) -> list:
     """Open one connection per request, all at once; then send every request.
 
@@ -276,12 +287,12 @@ def test_a_burst_of_1200_connections_is_answered_in_full(served):
     targets = [(GOOD + BAD)[i % 10] for i in range(n)]
     # Warm-up: each request once, so that memory is measured from a server
     # that has answered every kind of request.
-    asyncio.run(_burst(url, GOOD + BAD))
+    _run(_burst(url, GOOD + BAD))
     worker = psutil.Process(proc.pid)
     time.sleep(1)
     before = worker.memory_info().rss
 
-    statuses = asyncio.run(_burst(url, targets))
+    statuses = _run(_burst(url, targets))
     assert statuses == [status for _, status in targets]
 
     deadline = time.monotonic() + 60
@@ -320,7 +331,7 @@ def test_several_workers(small_server):
 def test_past_the_in_flight_limit_requests_are_shed_but_never_health(small_server):
     url, _ = small_server
     targets = [("/maps/seed", 200), ("/health", 200)] * 60
-    answers = asyncio.run(_burst(url, targets, raw=True))
+    answers = _run(_burst(url, targets, raw=True))
     health = [a for a, (t, _) in zip(answers, targets, strict=True) if t == "/health"]
     assert all(a.startswith(b"HTTP/1.1 200 ") for a in health)
     maps = [a for a, (t, _) in zip(answers, targets, strict=True) if t != "/health"]
