@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import json
@@ -83,6 +84,12 @@ def table_of(index, found):
     return pd.DataFrame({"point": point, "zone": np.asarray(index.ids)[zone]})
 
 
+@functools.cache
+def grid_index(cell: float, refine: int) -> ZoneIndex:
+    """The atlas's zones on one grid, built once for all the examples drawn."""
+    return ZoneIndex.build(atlas_zones(), cell=cell, refine=refine)
+
+
 @settings(max_examples=10, deadline=None)
 @given(
     st.lists(st.tuples(st.floats(95, 135), st.floats(-5, 40)), min_size=1, max_size=50),
@@ -91,7 +98,7 @@ def table_of(index, found):
 def test_any_points_any_grid(points, grid):
     zones = atlas_zones()
     xy = np.array(points)
-    index = ZoneIndex.build(zones, cell=grid[0], refine=grid[1])
+    index = grid_index(*grid)
     expected = truth(zones, xy[:, 0], xy[:, 1])
     assert got(index.locate(xy[:, 0], xy[:, 1])) == expected
     if HAVE_NUMBA:

@@ -215,7 +215,6 @@ def _cmd_distance(args: argparse.Namespace) -> None:
 
 def _cmd_map(args: argparse.Namespace) -> None:
     from claimsmap.io import check_output, read_file
-    from claimsmap.maps import Map
 
     preset = args.preset
     pictures = {"png": args.png, "pdf": args.pdf, "svg": args.svg}
@@ -224,10 +223,14 @@ def _cmd_map(args: argparse.Namespace) -> None:
     for target in (*wanted.values(), out):
         if target:
             check_output(target)
+    # The user's layers are read first, so a broken file stops the command
+    # before the preset's map is drawn.
+    added = [(read_file(path), os.path.basename(path)) for path in args.add or []]
+    from claimsmap.maps import Map
+
     m = Map.preset(preset, lang=args.lang)
-    for path in args.add or []:
-        frame = read_file(path)
-        m.add_layer(frame, name=os.path.basename(path))
+    for frame, name in added:
+        m.add_layer(frame, name=name)
     if wanted:
         written = m.export(
             **wanted,
