@@ -3,18 +3,19 @@
 Every map page embeds ``src/claimsmap/maps/static/fonts/claimsmap-cjk.woff2``
 so that Chinese and Japanese names render on machines without CJK fonts. The
 subset holds exactly the CJK characters of
-:func:`claimsmap.maps._fonts.needed_characters` (every ``name`` and ``names``
-of the atlas, and the label lists); the tests fail when a name brings a
-character the subset lacks, and then this script is run again:
+:func:`claimsmap.maps._fonts.needed_characters` (every popup of the atlas as
+drawn, the layer titles and the label lists); the tests fail when new data
+brings a character the subset lacks, and then this script is run again:
 
     python scripts/build_font.py [--source NotoSansCJK-Regular.ttc]
 
 The source is Debian's ``fonts-noto-cjk`` (SIL Open Font License 1.1); the
-face is Noto Sans CJK SC, whose ``locl`` feature keeps the Japanese and
-traditional Chinese glyph forms for text marked ``lang="ja"`` or
-``lang="zh-Hant"``. The licence text is copied beside the subset with the
-font's own copyright line. The output is reproducible: the same source and
-characters give the same bytes.
+face is Noto Sans CJK SC, in its simplified Chinese forms: the pages mark no
+language, so the regional forms are not kept (a Japanese or traditional
+Chinese name is drawn in the SC face's forms of the same characters). The
+licence text is copied beside the subset with the font's own copyright line.
+The output is reproducible: the same source and characters give the same
+bytes.
 """
 
 from __future__ import annotations
@@ -72,7 +73,13 @@ def subset(source: Path, chars: set[str], face: str = FACE) -> tuple[bytes, str]
         raise SystemExit(f"{face} has no glyph for {''.join(missing)}")
     options = ft_subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["locl", "ccmp", "liga", "kern", "palt", "vert"]
+    # The pages draw horizontal text and mark no language, so the regional
+    # forms (locl), vertical forms and proportional metrics would never be
+    # used; without them, and without hints (screens and print both scale
+    # outlines), the subset is less than half the size.
+    options.layout_features = ["ccmp", "kern"]
+    options.hinting = False
+    options.desubroutinize = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]
     options.name_languages = [0x409]
     options.notdef_outline = True

@@ -101,8 +101,9 @@ def _cjk_in(texts: Iterable[str]) -> set[str]:
 def needed_characters() -> set[str]:
     """The CJK characters the maps can draw: the subset must hold every one.
 
-    Read from every feature's ``name`` and ``names`` in every layer of the
-    catalog (the basemap too), and from the module-level data of
+    Read from every feature's popup as the map draws it (its names, source,
+    notes) and every layer's title, in every layer of the catalog (the
+    basemap too), and from the module-level data of
     :data:`LABEL_MODULES` (label lists, presets) where those modules exist.
 
     Returns
@@ -111,13 +112,18 @@ def needed_characters() -> set[str]:
         Single characters, each :func:`is_cjk`.
     """
     from claimsmap.catalog import catalog, load
+    from claimsmap.io import records
+    from claimsmap.maps._html import popup_html
 
     chars: set[str] = set()
-    for layer in catalog()["layers"]:
-        frame = load(layer)
-        for column in ("name", "names"):
-            if column in frame:
-                chars |= _cjk_in(_strings(frame[column].dropna().tolist()))
+    for layer, entry in catalog()["layers"].items():
+        # Each feature's popup as the map draws it (names, sources, notes),
+        # and its layer's title: a citation in Chinese must not be boxes.
+        title = str(entry.get("title", layer))
+        chars |= _cjk_in([title])
+        for props, _ in records(load(layer)):
+            clean = {k: v for k, v in props.items() if v is not None}
+            chars |= _cjk_in([popup_html(clean, title)])
     for name in LABEL_MODULES:
         try:
             module = importlib.import_module(name)

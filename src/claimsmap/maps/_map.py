@@ -477,15 +477,6 @@ def _feature_dicts(
             value = clean.get(key)
             if isinstance(value, str):
                 # Padded so that text comparison orders days: 1974 -> 1974-01-01.
-                properties[f"_{key}"] = (
-                    (value + "-01-01")[:10]
-                    if len(value) == 4
-                    else ((value + "-01")[:10] if len(value) == 7 else value)
-                )
-        for key in ("since", "until"):
-            value = clean.get(key)
-            if isinstance(value, str):
-                # Padded so that text comparison orders days: 1974 -> 1974-01-01.
                 properties[f"_{key}"] = (value + "-01-01"[len(value) - 4 :])[:10]
         if style_by is not None:
             column, styles = style_by
