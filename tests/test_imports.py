@@ -156,8 +156,14 @@ def test_import_claimsmap_imports_nothing_heavy():
 
 @pytest.mark.parametrize(
     "argv",
-    [["--version"], ["distance", "Ishigaki", "Uotsuri-jima"], ["show", "Ishigaki"]],
-    ids=["version", "distance", "show"],
+    [
+        ["--version"],
+        ["distance", "Ishigaki", "Uotsuri-jima"],
+        ["show", "Ishigaki"],
+        ["at", "123.47", "25.74"],
+        ["at", "114.2", "10.9", "--format", "json"],
+    ],
+    ids=["version", "distance", "show", "at", "at-json"],
 )
 def test_a_warm_command_skips_geopandas_pandas_and_folium(argv):
     """Once the caches are built, these commands need only shapely and pyproj."""

@@ -319,3 +319,18 @@ def test_distances_match_pairwise_distance():
 def test_distances_errors(sources, targets, match):
     with pytest.raises(ClaimsmapError, match=match):
         distances(sources, targets)
+
+
+def test_the_indexed_atlas_is_kept_on_disk_to_the_bit():
+    """A new process reads the areas and land of a day from the cache: the same
+    rows and the same geometries, byte for byte, as built from the layers."""
+    from claimsmap import _cache, queries
+
+    queries.at_records(123.47, 25.74)  # keeps them, if this session has not
+    day = queries._Day(None)
+    for namespace, build in (("at-areas", day._areas), ("at-land", day._land)):
+        kept = _cache.get(namespace, "present")
+        assert kept is not None, namespace
+        rows, wkb = build()
+        assert kept[0] == rows
+        assert list(kept[1]) == list(wkb)

@@ -368,32 +368,36 @@ def _distance_matrix(args: argparse.Namespace) -> None:
 
 def _cmd_at(args: argparse.Namespace) -> None:
     from claimsmap.geodesy import check_lonlat
-    from claimsmap.queries import AT_COLUMNS, at
+    from claimsmap.queries import AT_COLUMNS, SCHEMA_VERSION, at, at_records
 
     lon, lat = check_lonlat(args.lon, args.lat, what="point")
-    found = at(lon, lat, date=args.date)
-    nearest = found.attrs["nearest"]
+
+    def line(r: dict[str, Any]) -> str:
+        return (
+            f"{r['kind']:<13} {r['name']}  [{' '.join(r['claimants'])}]  "
+            f"{r['source_url']}"
+        )
+
+    if args.format in ("csv", "geojson"):
+        found = at(lon, lat, date=args.date)
+        _write_table(found, args.format, AT_COLUMNS, line)
+        return
+    # Text and JSON come from plain records: no table library to load.
+    areas, nearest = at_records(lon, lat, date=args.date)
     if args.format == "json":
         _print_json(
             {
-                "schema_version": found.attrs["schema_version"],
+                "schema_version": SCHEMA_VERSION,
                 "point": [lon, lat],
                 "date": args.date,
-                "areas": found[AT_COLUMNS].to_dict("records"),
+                "areas": [{c: a[c] for c in AT_COLUMNS} for a in areas],
                 "nearest_land": nearest,
             }
         )
         return
-    _write_table(
-        found,
-        args.format,
-        AT_COLUMNS,
-        lambda r: (
-            f"{r['kind']:<13} {r['name']}  [{' '.join(r['claimants'])}]  "
-            f"{r['source_url']}"
-        ),
-    )
-    if args.format == "text" and nearest:
+    for area in areas:
+        print(line(area))
+    if nearest:
         print(
             f"nearest land: {nearest['name']} ({nearest['id']}), "
             f"{nearest['distance_km']:,.2f} km / {nearest['distance_nmi']:,.2f} nmi"

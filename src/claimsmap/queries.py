@@ -11,15 +11,13 @@ import datetime as _dt
 import functools
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from claimsmap.catalog import BASEMAP, as_of, catalog, load, present
+from claimsmap import _cache
 from claimsmap.errors import ClaimsmapError
 from claimsmap.geodesy import (
     NMI,
@@ -30,6 +28,11 @@ from claimsmap.geodesy import (
     to_metres,
 )
 from claimsmap.places import resolve
+from claimsmap.schema import BASEMAP
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["SCHEMA_VERSION", "at", "at_records", "distances", "within"]
 
@@ -59,6 +62,8 @@ _NEAR_KINDS = {"feature", "land"}
 
 
 def _state(frame: gpd.GeoDataFrame, date: Any) -> gpd.GeoDataFrame:
+    from claimsmap.catalog import as_of, present
+
     return present(frame) if date is None else as_of(frame, date)
 
 
@@ -76,6 +81,8 @@ def _rows(frame: gpd.GeoDataFrame, layer: str) -> list[dict[str, Any]]:
 
 def _layers(kinds: set[str], date: Any) -> list[tuple[str, gpd.GeoDataFrame]]:
     """The layers of these kinds (the basemap's land with ``feature``) on a day."""
+    from claimsmap.catalog import catalog, load
+
     return [
         (layer, _state(load(layer), date).reset_index(drop=True))
         for layer, entry in catalog()["layers"].items()
@@ -98,18 +105,27 @@ class _Day:
 
     @functools.cached_property
     def areas(self) -> tuple[list[dict[str, Any]], np.ndarray, shapely.STRtree]:
+        records, wkb = _cache.cached("at-areas", _day_key(self.date), self._areas)
+        array = shapely.from_wkb(wkb)
+        shapely.prepare(array)
+        return records, array, shapely.STRtree(array)
+
+    def _areas(self) -> tuple[list[dict[str, Any]], np.ndarray]:
+        """The areas' rows and their geometries as WKB, as the cache keeps them."""
         records: list[dict[str, Any]] = []
         geoms: list[Any] = []
         for layer, frame in _layers(_AREA_KINDS, self.date):
             records += _rows(frame, layer)
             geoms += list(frame.geometry)
-        array = np.empty(len(geoms), dtype=object)
-        array[:] = geoms
-        shapely.prepare(array)
-        return records, array, shapely.STRtree(array)
+        return records, _wkb(geoms)
 
     @functools.cached_property
     def land(self) -> tuple[list[dict[str, Any]], NearestIndex]:
+        who, wkb = _cache.cached("at-land", _day_key(self.date), self._land)
+        return who, NearestIndex(list(shapely.from_wkb(wkb)))
+
+    def _land(self) -> tuple[list[dict[str, Any]], np.ndarray]:
+        """Who each piece of land is and its geometry as WKB, for the cache."""
         who: list[dict[str, Any]] = []
         geoms: list[Any] = []
         for layer, frame in _layers(_NEAR_KINDS, self.date):
@@ -118,7 +134,7 @@ class _Day:
                 for i, n in zip(frame["id"], frame["name"], strict=True)
             ]
             geoms += list(frame.geometry)
-        return who, NearestIndex(geoms)
+        return who, _wkb(geoms)
 
     def at(self, lon: float, lat: float) -> tuple[int, ...]:
         """Positions of the areas that cover a point, in the atlas's order."""
@@ -131,6 +147,9 @@ class _Day:
         return self._answers(hits).copy()
 
     def _answer(self, hits: tuple[int, ...]) -> gpd.GeoDataFrame:
+        import geopandas as gpd
+        import pandas as pd
+
         records, geoms, _ = self.areas
         return gpd.GeoDataFrame(
             pd.DataFrame([records[i] for i in hits], columns=AT_COLUMNS),
@@ -150,6 +169,11 @@ class _Day:
     def _kinds(
         self, kinds: frozenset[str] | None
     ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, NearestIndex]:
+        import geopandas as gpd
+        import pandas as pd
+
+        from claimsmap.catalog import catalog, load
+
         frames = []
         for layer, entry in catalog()["layers"].items():
             if layer == BASEMAP or (kinds is not None and entry["kind"] not in kinds):
@@ -164,6 +188,18 @@ class _Day:
         frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
         columns = pd.DataFrame(frame[[c for c in WITHIN_COLUMNS if c in frame]])
         return frame, columns, NearestIndex(list(frame.geometry))
+
+
+def _wkb(geoms: list[Any]) -> np.ndarray:
+    """Geometries as WKB, which keeps every coordinate to the bit."""
+    array = np.empty(len(geoms), dtype=object)
+    array[:] = geoms
+    return shapely.to_wkb(array)
+
+
+def _day_key(date: Any) -> str:
+    """The on-disk cache's key of a day: the present, or the date as given."""
+    return "present" if date is None else str(date)
 
 
 @functools.lru_cache(maxsize=8)
@@ -295,6 +331,8 @@ def within(
     >>> list(near["id"][:2])
     ['senkaku-minami-kojima', 'senkaku-kita-kojima']
     """
+    import geopandas as gpd
+
     metres = to_metres(radius, unit)
     if not (math.isfinite(metres) and metres > 0):
         raise ClaimsmapError(f"radius {radius!r} {unit}: give a positive distance")
@@ -376,6 +414,8 @@ def distances(
             "split the request"
         )
     scale = to_metres(1, unit)
+    import pandas as pd
+
     a = [resolve(s) for s in sources]
     b = [resolve(t) for t in targets]
     values = distance_matrix(a, b) / scale
