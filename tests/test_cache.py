@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import warnings
 
 import pytest
@@ -163,3 +164,26 @@ def test_the_cli_shows_and_clears_the_folder(folder):
     assert proc.stdout.strip() == f"removed 2 file(s), {size:,} bytes, from {folder}"
     assert _cache.entries() == []
     assert run("info", "--format", "json").stdout.count('"entries": 0') == 1
+
+
+def test_entries_of_other_versions_unread_for_a_day_are_removed(folder):
+    """Upgrades leave nothing behind; another install's live entries stay."""
+    day_old = time.time() - _cache.STALE_AFTER_S - 60
+    header = _cache._MAGIC + b"0" * 64 + b"\n"
+    folder.mkdir()
+    stale = folder / ("zones-0123456789ab-" + "f" * 40 + ".pickle")
+    old_format = folder / ("names-" + "e" * 40 + ".pickle")
+    live = folder / ("zones-ba9876543210-" + "d" * 40 + ".pickle")
+    foreign = folder / "notes.pickle"  # not an entry: never touched
+    for path in (stale, old_format, live, foreign):
+        path.write_bytes((b"" if path is foreign else header) + b"payload")
+    for path in (stale, old_format, foreign):
+        os.utime(path, (day_old, day_old))
+    mine = _cache.put("test", "k", {"a": 1})
+    assert mine is not None and _cache._tag() in mine.name
+    assert not stale.exists() and not old_format.exists()
+    assert live.exists() and foreign.exists()
+    # Reading an entry marks it as in use, so another version keeps it.
+    os.utime(mine, (day_old, day_old))
+    assert _cache.get("test", "k") == {"a": 1}
+    assert time.time() - mine.stat().st_mtime < 60

@@ -13,6 +13,11 @@ once each leave a whole file and a reader never sees half of one. A file
 whose digest does not match (damaged, truncated, written by someone else) is
 removed and computed again, never trusted.
 
+Entries of other versions (an older claimsmap, or another install sharing
+the folder) that have not been read for :data:`STALE_AFTER_S` are removed
+whenever a new entry is kept, so upgrades do not leave old entries behind;
+reading an entry marks it as in use.
+
 The folder is the platform's user cache folder (``~/.cache/claimsmap`` on
 Linux) unless the environment variable :data:`ENV_DIR` names another.
 
@@ -31,6 +36,7 @@ import json
 import os
 import pickle
 import tempfile
+import time as _time
 import warnings
 from collections.abc import Callable
 from importlib import resources
@@ -39,6 +45,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "ENV_DIR",
+    "STALE_AFTER_S",
     "cache_dir",
     "cached",
     "clear",
@@ -52,6 +59,8 @@ __all__ = [
 ENV_DIR = "CLAIMSMAP_CACHE_DIR"
 _MAGIC = b"claimsmap-cache/1 "
 _SUFFIX = ".pickle"
+#: Entries of another version unread for this long (seconds) are removed.
+STALE_AFTER_S = 24 * 3600.0
 
 T = TypeVar("T")
 
@@ -89,10 +98,35 @@ def version_key() -> str:
     return digest.hexdigest()[:32]
 
 
+def _tag() -> str:
+    """The version part of an entry's file name."""
+    return version_key()[:12]
+
+
 def _path(namespace: str, key: Any) -> Path:
     text = json.dumps([namespace, key, version_key()], sort_keys=True, default=repr)
     name = hashlib.sha256(text.encode()).hexdigest()[:40]
-    return cache_dir() / f"{namespace}-{name}{_SUFFIX}"
+    return cache_dir() / f"{namespace}-{_tag()}-{name}{_SUFFIX}"
+
+
+def _prune(folder: Path) -> None:
+    """Remove entries of other versions that nobody has read for a while.
+
+    Only files that are cache entries (they begin with the header) are
+    touched; anything else in the folder is left alone.
+    """
+    now = _time.time()
+    current = f"-{_tag()}-"
+    for path in folder.glob(f"*{_SUFFIX}"):
+        if current in path.name or path.name.startswith("."):
+            continue
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime < STALE_AFTER_S:
+                continue
+            with path.open("rb") as f:
+                if f.read(len(_MAGIC)) != _MAGIC:
+                    continue
+            path.unlink()
 
 
 def get(namespace: str, key: Any) -> Any | None:
@@ -110,9 +144,13 @@ def get(namespace: str, key: Any) -> Any | None:
         expected = head[len(_MAGIC) :].decode("ascii", "replace")
         if hashlib.sha256(payload).hexdigest() == expected:
             try:
-                return pickle.loads(payload)
+                value = pickle.loads(payload)
             except Exception:  # any failure to unpickle means rebuild
                 pass
+            else:
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # in use: not stale for another version
+                return value
     with contextlib.suppress(OSError):
         path.unlink()
     return None
@@ -139,6 +177,7 @@ def put(namespace: str, key: Any, value: Any) -> Path | None:
             out.write(header)
             out.write(payload)
         os.replace(tmp, path)
+        _prune(path.parent)
         return path
     except OSError as err:
         if tmp is not None:
