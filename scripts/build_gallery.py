@@ -34,20 +34,7 @@ def main() -> None:
         "",
     ]
     for name in names:
-        png = IMG / f"preset-{name}.png"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "claimsmap",
-                "map",
-                "--preset",
-                name,
-                "--png",
-                str(png),
-            ],
-            check=True,
-        )
+        picture(name, IMG / f"preset-{name}.png")
         description = (
             PRESETS[name].description
             if name in PRESETS
@@ -67,23 +54,15 @@ def main() -> None:
             f"![{name}](img/preset-{name}.png)",
             "",
         ]
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "claimsmap",
-            "map",
-            "--preset",
-            "seed",
-            "--lang",
-            "zh",
-            "--png",
-            str(IMG / "preset-seed-zh.png"),
-        ],
-        check=True,
-    )
+    picture("seed", IMG / "preset-seed-zh.png", "--lang", "zh")
     lines += charts()
     (ROOT / "docs" / "gallery.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def picture(name: str, png: Path, *options: str) -> None:
+    """Render a preset as a user does: ``claimsmap map --preset NAME --png``."""
+    command = [sys.executable, "-m", "claimsmap", "map", "--preset", name]
+    subprocess.run([*command, *options, "--png", str(png)], check=True)
 
 
 def seed_question() -> list[str]:
