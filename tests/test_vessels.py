@@ -798,3 +798,51 @@ def test_interleaved_parts_are_joined_by_sequence_and_channel():
         412000013: "THIRD",
     }
     assert frame.attrs["dropped"] == {"bad_checksum": 0, "undecodable": 0}
+
+
+def test_reports_that_all_took_the_default_time_are_not_judged_by_speed(tmp_path):
+    """pyais's sample has no times: every report takes --default-time, so a
+    speed between them means nothing and no position is dropped for it."""
+    path = DATA / "pyais-nmea_data_sample.txt"
+    with pytest.raises(cm.ClaimsmapError, match="default_time="):
+        read_ais(path)
+    given = read_ais(path, default_time="2024-01-01")
+    unlimited = read_ais(path, default_time="2024-01-01", max_speed_kn=None)
+    assert given.attrs["defaulted"] > 0
+    assert given.attrs["dropped"]["too_fast"] == 0
+    pd.testing.assert_frame_equal(given, unlimited)
+    # The same through presence from the path, and on the command line.
+    result = cm.presence(path, default_time="2024-01-01")
+    assert result.dropped == given.attrs["dropped"]
+    proc = claimsmap("presence", str(path), "--default-time", "2024-01-01")
+    assert proc.returncode == 0, proc.stderr
+    assert "too_fast" not in proc.stdout
+    assert "took --default-time, so no position was judged by speed" in proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith(f"{len(given):,} positions"), first
+
+
+def test_max_speed_none_keeps_fast_jumps_on_the_command_line(track, tmp_path):
+    path = tmp_path / "patrol.nmea"
+    path.write_text("\n".join(_log(track)) + "\n")
+    kept = claimsmap("presence", str(path), "--max-speed", "none")
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.splitlines()[0].startswith(f"{len(track):,} positions")
+    bad = claimsmap("presence", str(path), "--max-speed", "fast")
+    assert bad.returncode == 2 and "--max-speed" in bad.stderr
+
+
+def test_an_empty_file_and_a_log_without_ais_near_its_top(tmp_path):
+    empty = tmp_path / "empty.nmea"
+    empty.write_text("\n\n")
+    with pytest.raises(cm.ClaimsmapError, match=r"empty.nmea: the file is empty"):
+        read_ais(empty)
+    # Only GPS sentences at the top: still a log, read as one.
+    (sentence,) = encode_dict({"type": 1, "mmsi": 412000001, "lon": 123.5, "lat": 25.8})
+    body = "GPGGA,000000,2548.000,N,12330.000,E,1,08,0.9,10.0,M,,M,,"
+    gps = f"${body}*{nmea_checksum(body)}"
+    log = tmp_path / "receiver.log"
+    log.write_text("\n".join([gps] * 3000 + [tagged(sentence, 1704067200)]) + "\n")
+    assert format_of(log) == "nmea"
+    frame = read_ais(log)
+    assert frame.vessel.tolist() == [412000001]

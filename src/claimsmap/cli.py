@@ -80,6 +80,13 @@ def _real(
     return parse
 
 
+def _speed(text: str) -> float | None:
+    """An argparse ``type``: knots above 0, or ``none`` for no limit."""
+    if text.strip().lower() == "none":
+        return None
+    return _real(0, above=True)(text)
+
+
 def _iso_time(text: str) -> str:
     """An argparse ``type``: a date or time pandas reads (kept as text)."""
     import pandas as pd
@@ -434,10 +441,27 @@ def _ais_positions(args: argparse.Namespace) -> Any:
         "lat",
     )
     if named or format_of(args.file) is None:
+        for given, option in (
+            (args.default_time is not None, "--default-time"),
+            (args.max_speed != 50.0, "--max-speed"),
+        ):
+            if given:
+                print(
+                    f"claimsmap: note: {option} applies to NMEA logs and known AIS "
+                    f"exports read whole; {args.file} is read as a table of its "
+                    "own, as it is",
+                    file=sys.stderr,
+                )
         return args.file
     frame = read_ais(
         args.file, default_time=args.default_time, max_speed_kn=args.max_speed
     )
+    if frame.attrs.get("defaulted"):
+        print(
+            f"claimsmap: note: {args.file}: {frame.attrs['defaulted']:,} position "
+            "reports took --default-time, so no position was judged by speed",
+            file=sys.stderr,
+        )
     dropped, lines = frame.attrs["dropped"], frame.attrs.get("lines", {})
     failed = [
         f"{dropped[kind]:,} {what} (line{'s' if len(lines[kind]) > 1 else ''} "
@@ -789,10 +813,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-speed",
-        type=_real(0, above=True),
+        type=_speed,
         default=50.0,
         help="NMEA logs and AIS exports: drop positions reached faster than "
-        "this, in knots (default 50)",
+        "this, in knots (default 50; 'none' keeps them)",
     )
     p.add_argument(
         "--chunk-rows",

@@ -42,7 +42,7 @@ from claimsmap._select import (
 from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
-from claimsmap.vessels import check_columns, format_of, read_ais
+from claimsmap.vessels import MAX_SPEED_KN, check_columns, format_of, read_ais
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -808,6 +808,8 @@ def presence(
     flag: str | Iterable[str] | None = None,
     ship_type: str | Iterable[str] | None = None,
     group_by: Group | None = None,
+    default_time: Any = None,
+    max_speed_kn: float | None = MAX_SPEED_KN,
 ) -> Presence:
     """Days (or hours) each vessel spent in each zone, with its visits and gaps.
 
@@ -852,6 +854,11 @@ def presence(
         Count per zone and flag (or ship type) as well: :attr:`Presence.total`
         and :meth:`Presence.summary` get one row per zone and group. (``by``
         is the period.)
+    default_time, max_speed_kn
+        For a path to an NMEA log or a known AIS export, read by
+        :func:`claimsmap.vessels.read_ais`: the time of reports whose line
+        gives none, and the speed limit of its cleaning (knots; None keeps
+        every position).
 
     Returns
     -------
@@ -896,7 +903,9 @@ def presence(
         and format_of(positions) is not None
     ):
         # A raw NMEA log or a known AIS export: read whole and cleaned.
-        positions = read_ais(positions)
+        positions = read_ais(
+            positions, default_time=default_time, max_speed_kn=max_speed_kn
+        )
     kept = (
         (positions, vessel, time, columns)
         if isinstance(positions, pd.DataFrame)

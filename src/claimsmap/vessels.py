@@ -255,7 +255,9 @@ def read_ais(
         counted in time, and a position without one cannot be placed.
     max_speed_kn : float or None
         Positions reached faster than this, in knots, are dropped (see
-        :func:`clean`); ``None`` keeps them.
+        :func:`clean`); ``None`` keeps them. When any report of a log took
+        ``default_time``, no report is judged by speed (their times are not
+        known), and ``attrs["defaulted"]`` says how many took it.
 
     Returns
     -------
@@ -271,7 +273,7 @@ def read_ais(
     Raises
     ------
     ClaimsmapError
-        The file is missing or unreadable, a CSV matches no known layout and
+        The file is missing, empty or unreadable, a CSV matches no known layout and
         ``columns`` is not given (the message lists its columns and those
         needed), or a position report has no time and ``default_time`` is
         not given.
@@ -293,8 +295,16 @@ def read_ais(
         raise ClaimsmapError(f"{printable(path)}: is a directory; give a file")
     if not path.exists():
         raise ClaimsmapError(f"{printable(path)}: no such file")
+    if not _head(path).strip():
+        raise ClaimsmapError(
+            f"{printable(path)}: the file is empty; give an NMEA log or a CSV "
+            "export with positions"
+        )
     if columns is None and _is_nmea(path):
         frame = _read_nmea(path, _default_time(default_time))
+        if frame.attrs.get("defaulted"):
+            # Reports that all took one time cannot be judged by speed.
+            max_speed_kn = None
     else:
         frame = _read_csv(path, columns)
     return clean(frame, max_speed_kn=max_speed_kn)
@@ -364,18 +374,28 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def _head(path: Path) -> bytes:
+    """The file's first 64 KiB (decompressed)."""
+    try:
+        with _open(path) as file:
+            return file.read(1 << 16)
+    except (OSError, EOFError) as exc:
+        raise ClaimsmapError(f"{printable(path)}: cannot be read ({exc})") from None
+
+
 def _is_nmea(path: Path) -> bool:
-    """Whether the file's first 64 KiB hold an AIS sentence."""
+    """Whether the file's first 64 KiB hold an AIS sentence, or only NMEA lines."""
     if path.suffix.lower() in (".csv", ".zip", ".zst") or path.name.lower().endswith(
         ".csv.gz"
     ):
         return False
-    try:
-        with _open(path) as file:
-            head = file.read(1 << 16)
-    except (OSError, EOFError) as exc:
-        raise ClaimsmapError(f"{printable(path)}: cannot be read ({exc})") from None
-    return _AIS.search(head) is not None
+    head = _head(path)
+    if _AIS.search(head) is not None:
+        return True
+    # A log with no AIS sentence near its top ($GPGGA, $PGHP, tag blocks...).
+    lines = [line.strip() for line in head.splitlines()[:-1] or head.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(b"#")]
+    return bool(lines) and all(line.startswith(_STARTS) for line in lines)
 
 
 def _leading_time(text: bytes) -> int | None:
@@ -478,6 +498,7 @@ class _Decoder:
         self.failure = AISBaseException
         self.source = source
         self.default_time = default_time
+        self.defaulted = 0  # position reports that took default_time
         self.dropped = dict.fromkeys(DROPPED, 0)
         self.lines: dict[str, list[int]] = {}
         self.rows: list[tuple[int, int, float, float]] = []
@@ -605,8 +626,9 @@ class _Decoder:
             if kind not in STATIC_TYPES:
                 self.other += 1
             return
-        if when is None:
+        if when is None and self.default_time is not None:
             when = self.default_time
+            self.defaulted += 1
         if when is None:
             raise ClaimsmapError(
                 f"{self.source}, line {line}: a position report (type {kind}) "
@@ -661,6 +683,7 @@ class _Decoder:
             if k in ("bad_checksum", "undecodable")
         }
         frame.attrs["lines"] = self.lines
+        frame.attrs["defaulted"] = self.defaulted
         return frame
 
 
@@ -983,6 +1006,8 @@ def clean(
     frame = positions.iloc[rows[order]].reset_index(drop=True)
     frame["time"] = pd.DatetimeIndex(t[order].view("datetime64[ns]")).tz_localize("UTC")
     frame.attrs = {"dropped": dropped, "lines": lines}
+    if "defaulted" in positions.attrs:
+        frame.attrs["defaulted"] = positions.attrs["defaulted"]
     return frame
 
 
