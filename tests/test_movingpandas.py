@@ -173,3 +173,26 @@ def test_movingpandas_is_imported_only_for_trajectories_and_quietly():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_trajectory_in_local_time_across_clocks_going_back():
+    """movingpandas keeps local clock times without their zone, sorted: New
+    York's 01:00-02:00 of 2023-11-05, which happens twice, can then no longer
+    be told apart, and that is said; the same track away from that hour reads
+    as it does in UTC."""
+
+    def track(utc):
+        local = utc.tz_convert("America/New_York")
+        frame = pd.DataFrame({"vessel": 1, "time": local, "lon": 121.0, "lat": 24.0})
+        return mpd.Trajectory(frame.set_index("time"), traj_id="one", x="lon", y="lat")
+
+    across = pd.date_range("2023-11-05T04:30Z", periods=8, freq="15min")
+    with pytest.raises(cm.ClaimsmapError, match=r"trajectory 'one': 2023-11-05 01:00"):
+        cm.presence(track(across), ZONE)
+    before = pd.date_range("2023-11-04T20:00Z", periods=8, freq="15min")
+    got = cm.presence(track(before), ZONE)
+    want = cm.presence(
+        pd.DataFrame({"vessel": 1, "time": before, "lon": 121.0, "lat": 24.0}), ZONE
+    )
+    assert got.visits.entry.tolist() == want.visits.entry.tolist() == [before[0]]
+    assert got.visits.exit.tolist() == want.visits.exit.tolist() == [before[-1]]

@@ -20,6 +20,30 @@ from claimsmap.errors import ClaimsmapError
 __all__ = ["import_movingpandas", "is_trajectories", "positions_of", "visits_of"]
 
 
+def _to_utc(naive: pd.DatetimeIndex, zone: Any, name: Any) -> pd.DatetimeIndex:
+    """Local clock times of one trajectory as naive UTC.
+
+    movingpandas keeps a trajectory's times as local clock times without
+    their zone, sorted; a time in the hour repeated when clocks go back can
+    then no longer be told apart, and is an error rather than a guess.
+    """
+    try:
+        local = naive.tz_localize(zone, ambiguous="NaT", nonexistent="raise")
+    except (ValueError, TypeError) as exc:
+        raise ClaimsmapError(
+            f"trajectory {name!r}: a local time that does not exist in {zone} "
+            f"({exc}); give the trajectory's times in UTC"
+        ) from None
+    repeated = np.flatnonzero(np.asarray(local.isna()) & ~np.asarray(naive.isna()))
+    if len(repeated):
+        raise ClaimsmapError(
+            f"trajectory {name!r}: {naive[repeated[0]]} happened twice in {zone} "
+            "(clocks went back), and movingpandas keeps no zone to tell which; "
+            "give the trajectory's times in UTC"
+        )
+    return local.tz_convert("UTC").tz_localize(None)
+
+
 def import_movingpandas() -> Any:
     """movingpandas, without its notice that Stone Soup is missing.
 
@@ -79,7 +103,7 @@ def positions_of(value: Any) -> pd.DataFrame:
         zone = getattr(trajectory, "df_orig_tz", None)
         if zone is not None and index.tz is None:
             # movingpandas dropped the zone, keeping local clock times.
-            index = index.tz_localize(zone).tz_convert("UTC").tz_localize(None)
+            index = _to_utc(index, zone, names[-1])
         times.append(index.to_numpy())
         lons.append(np.asarray(lon, dtype=float))
         lats.append(np.asarray(lat, dtype=float))
