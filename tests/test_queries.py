@@ -322,15 +322,32 @@ def test_distances_errors(sources, targets, match):
 
 
 def test_the_indexed_atlas_is_kept_on_disk_to_the_bit():
-    """A new process reads the areas and land of a day from the cache: the same
-    rows and the same geometries, byte for byte, as built from the layers."""
+    """A new process reads the present's areas and land from the cache: the
+    rows and geometries of the layers as loaded, exactly, in the atlas's
+    order. Past days are not written to disk."""
+    import shapely
+
     from claimsmap import _cache, queries
 
     queries.at_records(123.47, 25.74)  # keeps them, if this session has not
-    day = queries._Day(None)
-    for namespace, build in (("at-areas", day._areas), ("at-land", day._land)):
+    layers = cm.layers()
+    for namespace, kinds in (
+        ("at-areas", {"claim-area", "control-area", "zone", "adiz", "exercise-area"}),
+        ("at-land", {"feature", "land"}),
+    ):
         kept = _cache.get(namespace, "present")
         assert kept is not None, namespace
-        rows, wkb = build()
-        assert kept[0] == rows
-        assert list(kept[1]) == list(wkb)
+        frames = [
+            cm.present(cm.load(layer))
+            for layer in layers.index
+            if layers.loc[layer, "kind"] in kinds
+        ]
+        ids = [i for frame in frames for i in frame["id"]]
+        geoms = [g for frame in frames for g in frame.geometry]
+        assert [row["id"] for row in kept[0]] == ids
+        assert shapely.equals_exact(shapely.from_wkb(kept[1]), geoms, 0).all()
+    before = set(_cache.entries())
+    queries.at_records(123.47, 25.74, date="2016-07-12")
+    assert set(_cache.entries()) == before
+    with pytest.raises(cm.ClaimsmapError, match="present"):
+        cm.at(123.47, 25.74, date="present")

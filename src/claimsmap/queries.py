@@ -105,10 +105,20 @@ class _Day:
 
     @functools.cached_property
     def areas(self) -> tuple[list[dict[str, Any]], np.ndarray, shapely.STRtree]:
-        records, wkb = _cache.cached("at-areas", _day_key(self.date), self._areas)
+        records, wkb = self._kept("at-areas", self._areas)
         array = shapely.from_wkb(wkb)
         shapely.prepare(array)
         return records, array, shapely.STRtree(array)
+
+    def _kept(self, namespace: str, build: Any) -> Any:
+        """The present's index from the on-disk cache; a past day's built here.
+
+        Only the present is kept on disk: it is what almost every query asks,
+        and a file per past day asked would grow without end.
+        """
+        if self.date is None:
+            return _cache.cached(namespace, "present", build)
+        return build()
 
     def _areas(self) -> tuple[list[dict[str, Any]], np.ndarray]:
         """The areas' rows and their geometries as WKB, as the cache keeps them."""
@@ -121,7 +131,7 @@ class _Day:
 
     @functools.cached_property
     def land(self) -> tuple[list[dict[str, Any]], NearestIndex]:
-        who, wkb = _cache.cached("at-land", _day_key(self.date), self._land)
+        who, wkb = self._kept("at-land", self._land)
         return who, NearestIndex(list(shapely.from_wkb(wkb)))
 
     def _land(self) -> tuple[list[dict[str, Any]], np.ndarray]:
@@ -195,11 +205,6 @@ def _wkb(geoms: list[Any]) -> np.ndarray:
     array = np.empty(len(geoms), dtype=object)
     array[:] = geoms
     return shapely.to_wkb(array)
-
-
-def _day_key(date: Any) -> str:
-    """The on-disk cache's key of a day: the present, or the date as given."""
-    return "present" if date is None else str(date)
 
 
 @functools.lru_cache(maxsize=8)
