@@ -315,3 +315,31 @@ def test_a_vessels_ship_type_is_its_latest_whatever_the_order_of_chunks():
     for part in (slice(3, 6), slice(0, 3)):
         halves.add(codes[part], vessels, times[part], types[part])
     assert halves.latest() == whole.latest()
+
+
+def test_only_a_ships_number_flags_a_vessel_in_presence():
+    """A group call, a coast station, a SAR aircraft or a short, mistyped number
+    carries a MID, but is no vessel of that flag: presence counts it with no
+    flag, and says what kind of number it is."""
+    ids = {
+        412000001: ("ship", "CHN"),
+        41200000: ("group", None),  # 0412xxxxx
+        4120001: ("coast", None),  # 00412xxxx
+        111412001: ("sar-aircraft", None),
+        982351000: ("craft", "GBR"),  # 98MIDxxxx, tied to a British ship
+    }
+    assert cm.flag(list(ids)).tolist() == ["CHN", "CHN", "CHN", "CHN", "GBR"]
+    times = pd.date_range("2024-01-01", periods=2, freq="h", tz="UTC")
+    frame = pd.DataFrame(
+        [(v, t, 121.0, 24.0) for v in ids for t in times],
+        columns=["vessel", "time", "lon", "lat"],
+    )
+    result = cm.presence(frame, "twn-adiz", group_by="flag")
+    info = result.vessel_info.set_index("vessel")
+    assert info.loc[412000001, "flag"] == "CHN"
+    assert info.loc[982351000, "flag"] == "GBR"
+    for vessel, (kind, _) in ids.items():
+        assert info.loc[vessel, "mmsi_kind"] == kind
+    assert info.loc[[41200000, 4120001, 111412001], "flag"].isna().all()
+    chn = cm.presence(frame, "twn-adiz", flag="CHN")
+    assert chn.vessel_info.vessel.tolist() == [412000001]

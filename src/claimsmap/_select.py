@@ -1,6 +1,7 @@
 """Who the vessels are: choosing them by flag and ship type, and grouping them.
 
-A vessel's flag is the one its id announces (:func:`claimsmap.flags.flag`); its
+A vessel's flag is the one its id announces (:func:`claimsmap.flags.flag`),
+when the id is a ship's (or a craft's tied to a ship: :data:`VESSEL_KINDS`); its
 ship type is the latest non-empty ``ship_type`` among its positions (static
 reports give it, and a reader such as :func:`claimsmap.read_ais` joins it onto
 each position). Both belong to the vessel, not to a position, so choosing
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from claimsmap.errors import ClaimsmapError
-from claimsmap.flags import check_flags
+from claimsmap.flags import check_flags, mmsi_kind
 from claimsmap.flags import flag as mmsi_flag
 
 __all__ = ["GROUPS", "Group", "Selection", "ShipTypes", "selection"]
@@ -27,6 +28,8 @@ __all__ = ["GROUPS", "Group", "Selection", "ShipTypes", "selection"]
 #: What presence can be counted per, besides the zone.
 Group = Literal["flag", "ship_type"]
 GROUPS = ("flag", "ship_type")
+#: The kinds of MMSI (:data:`claimsmap.flags.KINDS`) whose flag is a vessel's.
+VESSEL_KINDS = ("ship", "craft")
 #: The column that carries each position's ship type.
 SHIP_TYPE = "ship_type"
 
@@ -63,7 +66,18 @@ class Selection:
         ``vessels`` are the ids of every vessel among the positions.
         """
         ids = pd.unique(np.asarray(vessels, dtype=object))
-        info = pd.DataFrame({"vessel": ids, "flag": mmsi_flag(ids)})
+        kinds = mmsi_kind(ids)
+        # Only a ship's number (or a craft's, tied to its ship) flags a
+        # vessel: a group call, coast station, aircraft, aid to navigation,
+        # handheld or mistyped number is no vessel of that flag.
+        flagged = np.isin(kinds, VESSEL_KINDS)
+        info = pd.DataFrame(
+            {
+                "vessel": ids,
+                "flag": np.where(flagged, mmsi_flag(ids), None),
+                "mmsi_kind": kinds,
+            }
+        )
         if self.needs_types:
             known = types.latest()
             info[SHIP_TYPE] = [known.get(v) for v in ids]

@@ -585,8 +585,9 @@ class Presence:
     vessel_info : pandas.DataFrame
         One row per vessel counted (every vessel of the positions that the
         ``flag=`` and ``ship_type=`` filters kept): ``vessel``, ``flag`` (ISO
-        3166-1 alpha-3 from the MMSI's MID, None if it has none), and
-        ``ship_type`` when the filters or the grouping read it.
+        3166-1 alpha-3 from the MMSI's MID when the MMSI is a ship's or a
+        craft's, else None), ``mmsi_kind`` (:func:`claimsmap.flags.mmsi_kind`),
+        and ``ship_type`` when the filters or the grouping read it.
     group_by : {"flag", "ship_type"} or None
         What :attr:`total`, :attr:`by_vessel`, :attr:`periods` and
         :meth:`summary` count per besides the zone (a column of that name).
@@ -606,7 +607,7 @@ class Presence:
     end: pd.Timestamp
     positions: int
     vessel_info: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"vessel": [], "flag": []})
+        default_factory=lambda: pd.DataFrame(columns=["vessel", "flag", "mmsi_kind"])
     )
     group_by: Group | None = None
     # The positions counted, when they were in memory (frame, vessel, time,
