@@ -496,6 +496,6 @@ def test_map_names_a_language_or_says_what_to_give(tmp_path):
     assert not (tmp_path / "m.html").exists()
     # A well-formed code the maps have no names in is not silently English.
     proc = run("map", "--lang", "de", "-o", str(tmp_path / "m.html"), check=False)
-    assert proc.returncode == 2 and "no place names in it" in proc.stderr
+    assert proc.returncode == 2 and "do not name their places in it" in proc.stderr
     assert "zh-Hant" in proc.stderr
     assert not (tmp_path / "m.html").exists()

@@ -59,6 +59,7 @@ from claimsmap.maps._html import escape, script_json
 
 __all__ = [
     "LABEL_CSS",
+    "LANGS",
     "PRESET_LABELS",
     "VIEW_SIZES",
     "Label",
@@ -704,6 +705,10 @@ PRESET_LABELS: dict[str, tuple[str, ...]] = {
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
+#: The languages the maps name their places in: the parties' own (a place
+#: without a name in one of them is named in English).
+LANGS = ("en", "zh", "zh-Hant", "ja", "ko", "vi", "tl", "fil", "ms", "id")
+
 # Another code for the same language.
 _ALIASES = {"tl": "fil", "fil": "tl", "zh-Hans": "zh", "zh-TW": "zh-Hant"}
 
@@ -728,18 +733,17 @@ def check_lang(lang: Any) -> str:
     >>> check_lang("de")
     Traceback (most recent call last):
     ...
-    claimsmap.errors.ClaimsmapError: lang 'de': the maps have no place names in it; give one of en, fil, hi, id, ja, ko, ms, tl, vi, zh, zh-Hant
+    claimsmap.errors.ClaimsmapError: lang 'de': the maps do not name their places in it; give one of en, zh, zh-Hant, ja, ko, vi, tl, fil, ms, id
     """  # noqa: E501
     if not isinstance(lang, str) or not _LANG.match(lang):
         raise ClaimsmapError(
             f"lang {lang!r} is not a language code; give one such as en, zh, "
             "zh-Hant, ja, ko, vi, tl, ms or id"
         )
-    known = {code for names in _COUNTRIES.values() for code in names}
-    if not {lang, _ALIASES.get(lang), lang.split("-")[0]} & known:
+    if not {lang, _ALIASES.get(lang), lang.split("-")[0]} & set(LANGS):
         raise ClaimsmapError(
-            f"lang {lang!r}: the maps have no place names in it; give one of "
-            f"{', '.join(sorted(known | {'tl'}))}"
+            f"lang {lang!r}: the maps do not name their places in it; give one "
+            f"of {', '.join(LANGS)}"
         )
     return lang
 
