@@ -444,7 +444,7 @@ def test_marinecadastre_csv2_export():
     path = DATA / "marinecadastre-2025.csv"
     assert format_of(path) == "marinecadastre-csv2"
     frame = read_ais(path)
-    assert frame.lon.tolist() == [123.476, -82.55641, 123.49]  # lon came first
+    assert frame.lon.tolist() == [123.476, -82.5, 123.49]  # lon came first
     assert frame.time.iloc[1] == pd.Timestamp("2025-01-01T00:00:30Z")
     assert frame.ship_type.tolist() == ["law enforcement", "towing", "law enforcement"]
 
