@@ -420,6 +420,13 @@ BOX = """(sel) => Array.from(document.querySelectorAll(sel)).map(e => {
     const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
 
 
+# The circles of point features (a shape's outline is larger).
+DOTS = """() => Array.from(document.querySelectorAll('path.leaflet-interactive'))
+    .map(e => e.getBoundingClientRect())
+    .filter(r => r.width > 0 && r.width <= 30 && r.height <= 30)
+    .map(r => [r.left, r.top, r.right, r.bottom])"""
+
+
 def meet(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -454,6 +461,12 @@ def test_every_preset_names_its_places_apart(browser, tmp_path, name):
             *page.evaluate(BOX, ".cm-legend"),
         ]
         assert collisions(labels, controls) == [], (name, width)
+        # A range ring's label covers no point feature and no other ring's label.
+        rings = [
+            {"text": "ring", "box": b} for b in page.evaluate(BOX, ".cm-label span")
+        ]
+        dots = page.evaluate(DOTS)
+        assert collisions(rings, dots) == [], (name, width)
         shown = {label["text"] for label in labels}
         assert KEY_NAMES[name] <= shown, (name, width, KEY_NAMES[name] - shown)
         for label in labels:

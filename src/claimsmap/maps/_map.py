@@ -84,6 +84,64 @@ _CSS = f"""
 {LABEL_CSS}"""
 
 
+# A range ring's label stands at the first of its spots (the ring's top, then
+# round the ring) where it covers no point feature, control or other ring's
+# label and lies inside the map; the place names then keep clear of it.
+_RING_LABELS_JS = """
+window.cmRingLabels = [];
+window.cmRingLabel = function (marker, spots) {
+  window.cmRingLabels.push({marker: marker, spots: spots || []});
+  marker.once("add", function () {
+    var map = marker._map;
+    if (map._cmRings) { return; }
+    map._cmRings = true;
+    var pending = false;
+    function schedule() {
+      if (pending) { return; }
+      pending = true;
+      requestAnimationFrame(function () { pending = false; window.cmPlaceRings(); });
+    }
+    map.on("zoomend moveend resize overlayadd overlayremove", schedule);
+    window.addEventListener("load", schedule);
+    schedule();
+  });
+};
+window.cmPlaceRings = function () {
+  function meets(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  var taken = [];
+  document.querySelectorAll("path.leaflet-interactive").forEach(function (p) {
+    var r = p.getBoundingClientRect();  // a point feature's circle, not a shape
+    if (r.width > 0 && r.width <= 30 && r.height <= 30) { taken.push(r); }
+  });
+  [".cm-title", ".cm-legend", ".leaflet-control-layers", ".leaflet-control-zoom",
+   ".cm-slider", ".leaflet-control-scale", ".leaflet-control-attribution"
+  ].forEach(function (sel) {
+    document.querySelectorAll(sel).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width && r.height) { taken.push(r); }
+    });
+  });
+  window.cmRingLabels.forEach(function (ring) {
+    var m = ring.marker, map = m._map;
+    if (!map || !ring.spots.length) { return; }
+    var frame = map.getContainer().getBoundingClientRect();
+    function box() { return m.getElement().firstChild.getBoundingClientRect(); }
+    var found = ring.spots.some(function (spot) {
+      m.setLatLng(spot);
+      var r = box();
+      var inside = r.left >= frame.left && r.right <= frame.right &&
+        r.top >= frame.top && r.bottom <= frame.bottom;
+      return inside && !taken.some(function (t) { return meets(r, t); });
+    });
+    if (!found) { m.setLatLng(ring.spots[0]); }
+    taken.push(box());
+  });
+};
+"""
+
+
 class _OfflineMap(folium.Map):
     """A folium map that loads nothing from the network: Leaflet is inlined."""
 
@@ -112,9 +170,11 @@ var {{ this.get_name() }} = L.geoJSON(null, {
   interactive: {{ this.interactive }},
   pointToLayer: function (f, latlng) {
     if (f.properties._label) {
-      return L.marker(latlng, {interactive: false, icon: L.divIcon({
+      var label = L.marker(latlng, {interactive: false, icon: L.divIcon({
         className: "cm-label", html: "<span>" + f.properties._label + "</span>",
         iconSize: null, iconAnchor: [-4, 8]})});
+      if (window.cmRingLabel) { window.cmRingLabel(label, f.properties._spots); }
+      return label;
     }
     return L.circleMarker(latlng,
       Object.assign({}, {{ this.style }}, f.properties._style || {}));
@@ -575,6 +635,7 @@ class Map:
         header.add_child(_Inline("script", asset("leaflet.js")), name="leaflet_js")
         header.add_child(_Inline("style", font_face_css()), name="claimsmap_font")
         header.add_child(_Inline("style", _CSS), name="claimsmap_css")
+        header.add_child(_Inline("script", _RING_LABELS_JS), name="claimsmap_rings")
         self.title = title
         self._bounds = bounds
         self._extent: list[tuple[float, float, float, float]] = []
@@ -762,7 +823,15 @@ class Map:
         """
         ring = range_ring(resolve(center), radius, unit)
         text = label or f"{radius:g} {unit} from {name_of(center) or 'centre'}"
-        top = max(ring.exterior.coords, key=lambda c: c[1])
+        coords = list(ring.exterior.coords)[:-1]
+        first = max(range(len(coords)), key=lambda i: coords[i][1])
+        # Where the label may stand: the ring's top, then round the ring both
+        # ways in eighths (the page takes the first spot that hides nothing).
+        spots = [
+            coords[(first + k * len(coords) // 8) % len(coords)]
+            for k in (0, 1, -1, 2, -2, 3, -3, 4)
+        ]
+        top = spots[0]
         features = [
             {
                 "type": "Feature",
@@ -771,7 +840,10 @@ class Map:
             },
             {
                 "type": "Feature",
-                "properties": {"_label": escape(text)},
+                "properties": {
+                    "_label": escape(text),
+                    "_spots": [[round(lat, 5), round(lon, 5)] for lon, lat in spots],
+                },
                 "geometry": {"type": "Point", "coordinates": list(top)},
             },
         ]

@@ -1133,6 +1133,7 @@ class LabelLayer(MacroElement):
   // laid out in columns) changes the room the names have.
   var sizes = window.ResizeObserver ? new ResizeObserver(schedule) : null;
   function declutter() {
+    if (window.cmPlaceRings) { window.cmPlaceRings(); }  // rings' labels first
     var frame = map.getContainer().getBoundingClientRect();
     var taken = [];
     controls.forEach(function (sel) {
