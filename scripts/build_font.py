@@ -25,10 +25,8 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -111,18 +109,6 @@ def licence_text(notice: str) -> str:
     )
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=SOURCE)
@@ -130,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     chars = needed_characters()
     data, notice = subset(args.source, chars)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(OUT, data)
+    write_atomic(OUT, data)
     write_atomic(OUT.parent / "OFL.txt", licence_text(notice))
     info = {
         "source": f"{FACE} ({args.source.name}, Debian fonts-noto-cjk)",
