@@ -84,10 +84,36 @@ _CSS = f"""
 {LABEL_CSS}"""
 
 
-# A range ring's label stands at the first of its spots (the ring's top, then
-# round the ring) where it covers no point feature, control or other ring's
-# label and lies inside the map; the place names then keep clear of it.
+# The rules labels are placed by (a box meets another; a box lies inside the
+# map; the boxes of the controls), shared by the place names (labels.py) and
+# the range rings' labels. A range ring's label stands at the first of its
+# spots (the ring's top, then round the ring) where it covers no point
+# feature, control or other ring's label and lies inside the map; the place
+# names then keep clear of it.
 _RING_LABELS_JS = """
+window.cmMeets = function (a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+};
+window.cmInside = function (r, frame) {
+  return r.left >= frame.left && r.right <= frame.right &&
+    r.top >= frame.top && r.bottom <= frame.bottom;
+};
+window.cmControls = [".cm-title", ".cm-legend", ".leaflet-control-layers",
+  ".leaflet-control-zoom", ".cm-slider", ".leaflet-control-scale",
+  ".leaflet-control-attribution"];
+window.cmBoxes = function (selectors, each) {
+  var out = [];
+  selectors.forEach(function (sel) {
+    document.querySelectorAll(sel).forEach(function (el) {
+      if (each) { each(el); }
+      var r = el.getBoundingClientRect();
+      if (r.width && r.height && getComputedStyle(el).visibility !== "hidden") {
+        out.push(r);
+      }
+    });
+  });
+  return out;
+};
 window.cmRingLabels = [];
 window.cmRingLabel = function (marker, spots) {
   window.cmRingLabels.push({marker: marker, spots: spots || []});
@@ -107,21 +133,10 @@ window.cmRingLabel = function (marker, spots) {
   });
 };
 window.cmPlaceRings = function () {
-  function meets(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  }
-  var taken = [];
+  var taken = window.cmBoxes(window.cmControls);
   document.querySelectorAll("path.leaflet-interactive").forEach(function (p) {
     var r = p.getBoundingClientRect();  // a point feature's circle, not a shape
     if (r.width > 0 && r.width <= 30 && r.height <= 30) { taken.push(r); }
-  });
-  [".cm-title", ".cm-legend", ".leaflet-control-layers", ".leaflet-control-zoom",
-   ".cm-slider", ".leaflet-control-scale", ".leaflet-control-attribution"
-  ].forEach(function (sel) {
-    document.querySelectorAll(sel).forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      if (r.width && r.height) { taken.push(r); }
-    });
   });
   window.cmRingLabels.forEach(function (ring) {
     var m = ring.marker, map = m._map;
@@ -131,9 +146,8 @@ window.cmPlaceRings = function () {
     var found = ring.spots.some(function (spot) {
       m.setLatLng(spot);
       var r = box();
-      var inside = r.left >= frame.left && r.right <= frame.right &&
-        r.top >= frame.top && r.bottom <= frame.bottom;
-      return inside && !taken.some(function (t) { return meets(r, t); });
+      return window.cmInside(r, frame) &&
+        !taken.some(function (t) { return window.cmMeets(r, t); });
     });
     if (!found) { m.setLatLng(ring.spots[0]); }
     taken.push(box());

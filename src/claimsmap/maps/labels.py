@@ -1117,12 +1117,9 @@ class LabelLayer(MacroElement):
       })
     }).addTo(map);
   });
-  var controls = [".cm-title", ".cm-legend", ".leaflet-control-layers",
-                  ".leaflet-control-zoom", ".cm-slider", ".leaflet-control-scale",
-                  ".leaflet-control-attribution", ".cm-label span"];
-  function meets(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  }
+  // The controls and the range rings' labels are kept clear of (the rules
+  // are the page's, window.cmBoxes and the rest: maps/_map.py).
+  var keepClear = window.cmControls.concat([".cm-label span"]);
   var pending = false;
   function schedule() {
     if (pending) { return; }
@@ -1135,15 +1132,8 @@ class LabelLayer(MacroElement):
   function declutter() {
     if (window.cmPlaceRings) { window.cmPlaceRings(); }  // rings' labels first
     var frame = map.getContainer().getBoundingClientRect();
-    var taken = [];
-    controls.forEach(function (sel) {
-      document.querySelectorAll(sel).forEach(function (el) {
-        if (sizes) { sizes.observe(el); }
-        var r = el.getBoundingClientRect();
-        if (r.width && r.height && getComputedStyle(el).visibility !== "hidden") {
-          taken.push(r);
-        }
-      });
+    var taken = window.cmBoxes(keepClear, function (el) {
+      if (sizes) { sizes.observe(el); }
     });
     markers.forEach(function (m, i) {
       var el = m.getElement();
@@ -1155,9 +1145,8 @@ class LabelLayer(MacroElement):
       var fits = tries.some(function (position) {
         span.className = "cm-at-" + position;
         var r = span.getBoundingClientRect();
-        var inside = r.left >= frame.left && r.right <= frame.right &&
-          r.top >= frame.top && r.bottom <= frame.bottom;
-        if (inside && !taken.some(function (t) { return meets(r, t); })) {
+        if (window.cmInside(r, frame) &&
+            !taken.some(function (t) { return window.cmMeets(r, t); })) {
           taken.push(r);
           return true;
         }
