@@ -125,9 +125,17 @@ window.cmRingLabel = function (marker, spots) {
     function schedule() {
       if (pending) { return; }
       pending = true;
-      requestAnimationFrame(function () { pending = false; window.cmPlaceRings(); });
+      requestAnimationFrame(function () {
+        pending = false;
+        // The place names' pass places the rings' labels first, then keeps
+        // clear of them; without names, the rings' labels alone.
+        (window.cmDeclutter || window.cmPlaceRings)();
+      });
     }
-    map.on("zoomend moveend resize overlayadd overlayremove", schedule);
+    // Features drawn later (the date slider fills its layers) are markers to
+    // keep clear of too.
+    map.on("zoomend moveend resize overlayadd overlayremove layeradd layerremove",
+           schedule);
     window.addEventListener("load", schedule);
     schedule();
   });
