@@ -51,6 +51,8 @@ class Page:
         self.page.goto(path.as_uri())
         self.page.evaluate(NEXT_FRAMES)
         self.page.wait_for_function(READY)
+        # The labels are placed in the frame after the map settles.
+        self.page.evaluate(NEXT_FRAMES)
 
     def pixel(self, lon, lat):
         """Page coordinates of a (lon, lat) on the map."""
