@@ -432,15 +432,10 @@ def _ais_positions(args: argparse.Namespace) -> Any:
     Files named by their columns (--vessel, --time, --lon, --lat) are other
     tables, read in chunks by presence itself.
     """
-    from claimsmap.vessels import format_of, read_ais
+    from claimsmap.vessels import is_ais_file, read_ais
 
-    named = (args.vessel, args.time, args.lon, args.lat) != (
-        "vessel",
-        "time",
-        "lon",
-        "lat",
-    )
-    if named or format_of(args.file) is None:
+    columns = (args.lon, args.lat)
+    if not is_ais_file(args.file, vessel=args.vessel, time=args.time, columns=columns):
         for given, option in (
             (args.default_time is not None, "--default-time"),
             (args.max_speed != 50.0, "--max-speed"),

@@ -42,7 +42,7 @@ from claimsmap._select import (
 from claimsmap.catalog import load, present
 from claimsmap.errors import ClaimsmapError, printable
 from claimsmap.locate import ZoneIndex, atlas_index, coordinates
-from claimsmap.vessels import MAX_SPEED_KN, check_columns, format_of, read_ais
+from claimsmap.vessels import MAX_SPEED_KN, check_columns, is_ais_file, read_ais
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -898,10 +898,8 @@ def presence(
     if is_trajectories(positions):
         positions = positions_of(positions)
         columns, vessel, time = ("lon", "lat"), "vessel", "time"
-    elif (
-        isinstance(positions, str | os.PathLike)
-        and (vessel, time, tuple(columns)) == ("vessel", "time", ("lon", "lat"))
-        and format_of(positions) is not None
+    elif isinstance(positions, str | os.PathLike) and is_ais_file(
+        positions, vessel=vessel, time=time, columns=columns
     ):
         # A raw NMEA log or a known AIS export: read whole and cleaned.
         positions = read_ais(

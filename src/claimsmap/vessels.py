@@ -295,12 +295,13 @@ def read_ais(
         raise ClaimsmapError(f"{printable(path)}: is a directory; give a file")
     if not path.exists():
         raise ClaimsmapError(f"{printable(path)}: no such file")
-    if not _head(path).strip():
+    head = _head(path)
+    if not head.strip():
         raise ClaimsmapError(
             f"{printable(path)}: the file is empty; give an NMEA log or a CSV "
             "export with positions"
         )
-    if columns is None and _is_nmea(path):
+    if columns is None and _is_nmea(path, head):
         frame = _read_nmea(path, _default_time(default_time))
         if frame.attrs.get("defaulted"):
             # Reports that all took one time cannot be judged by speed.
@@ -321,6 +322,22 @@ def check_columns(path: Path, names: list[str], wanted: list[str]) -> None:
             f"needed: {needed}); name the columns with --vessel, --time and "
             "--lon/--lat"
         )
+
+
+def is_ais_file(
+    path: str | os.PathLike[str],
+    *,
+    vessel: str = "vessel",
+    time: str = "time",
+    columns: tuple[str, str] = ("lon", "lat"),
+) -> bool:
+    """Whether ``presence`` reads this file with :func:`read_ais`.
+
+    An NMEA log or a CSV export in a known layout is, unless columns are
+    named (a table of one's own, then read in chunks as it is).
+    """
+    named = (vessel, time, tuple(columns)) != ("vessel", "time", ("lon", "lat"))
+    return not named and format_of(path) is not None
 
 
 def format_of(path: str | os.PathLike[str]) -> str | None:
@@ -383,13 +400,17 @@ def _head(path: Path) -> bytes:
         raise ClaimsmapError(f"{printable(path)}: cannot be read ({exc})") from None
 
 
-def _is_nmea(path: Path) -> bool:
-    """Whether the file's first 64 KiB hold an AIS sentence, or only NMEA lines."""
+def _is_nmea(path: Path, head: bytes | None = None) -> bool:
+    """Whether the file's first 64 KiB hold an AIS sentence, or only NMEA lines.
+
+    ``head`` is those bytes, when the caller has read them already.
+    """
     if path.suffix.lower() in (".csv", ".zip", ".zst") or path.name.lower().endswith(
         ".csv.gz"
     ):
         return False
-    head = _head(path)
+    if head is None:
+        head = _head(path)
     if _AIS.search(head) is not None:
         return True
     # A log with no AIS sentence near its top ($GPGGA, $PGHP, tag blocks...).
