@@ -323,8 +323,12 @@ def test_bad_input_says_what_to_do(ais, tmp_path):
         presence(csv)
     text = tmp_path / "a.txt"
     text.write_text("vessel,time,lon,lat\n")
-    with pytest.raises(cm.ClaimsmapError, match=r"unknown format '\.txt'"):
+    with pytest.raises(cm.ClaimsmapError, match=r"unknown format '\.txt'; .*NMEA"):
         presence(text)
+    empty = tmp_path / "empty.nmea"
+    empty.write_bytes(b"")
+    with pytest.raises(cm.ClaimsmapError, match=r"empty.nmea: the file is empty"):
+        presence(empty)
     with pytest.raises(cm.UnknownLayerError):
         presence(ais, "no-such-layer")
     with pytest.raises(cm.ClaimsmapError, match="no polygons"):

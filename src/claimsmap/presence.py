@@ -118,6 +118,10 @@ def iter_positions(
         )
     if not path.exists():
         raise ClaimsmapError(f"{printable(path)}: no such file")
+    if path.stat().st_size == 0:
+        raise ClaimsmapError(
+            f"{printable(path)}: the file is empty; give a file with positions"
+        )
     _check_chunk_rows(chunk_rows)
     suffix = path.suffix.lower()
     wanted = [vessel, time, *columns]
@@ -207,8 +211,9 @@ def iter_positions(
             yield _frame(batch, path, columns, vessel, time, more)
     else:
         raise ClaimsmapError(
-            f"{printable(path)}: unknown format {suffix!r}; "
-            "give a .csv, .parquet or .geoparquet file"
+            f"{printable(path)}: unknown format {suffix!r}; give an NMEA AIS log, "
+            "a MarineCadastre or Danish AIS export, or a .csv, .parquet or "
+            ".geoparquet table"
         )
 
 
