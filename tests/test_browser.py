@@ -492,6 +492,28 @@ def test_every_preset_names_its_places_apart(browser, tmp_path, name):
         page.close()
 
 
+def test_rings_labels_crowded_out_still_keep_off_each_other(browser, tmp_path):
+    """When every spot round its ring is under a control, a ring's label takes
+    the spot inside the map that covers least, never another ring's label."""
+    path = cm.Map.preset("senkaku").save(tmp_path / "senkaku.html")
+    view = Page(browser, path)
+    page = view.page
+    page.evaluate(
+        """() => { const t = document.querySelector('.cm-title');
+                   Object.assign(t.style, {position: 'fixed', left: '0px',
+                     top: '0px', width: '1200px', height: '850px',
+                     maxWidth: 'none', opacity: '0.5'});
+                   window.cmPlaceRings(); }"""
+    )
+    rings = [{"text": "ring", "box": b} for b in page.evaluate(BOX, ".cm-label span")]
+    assert len(rings) == 5
+    assert collisions(rings) == []
+    for ring in rings:
+        x0, y0, x1, y1 = ring["box"]
+        assert x0 >= 0 and x1 <= 1200 and y0 >= 0 and y1 <= 850, ring
+    page.close()
+
+
 def test_zooming_in_keeps_the_names_apart_and_shows_more(browser, tmp_path):
     path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
     view = Page(browser, path)

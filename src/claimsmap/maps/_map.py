@@ -88,7 +88,8 @@ _CSS = f"""
 # map; the boxes of the controls), shared by the place names (labels.py) and
 # the range rings' labels. A range ring's label stands at the first of its
 # spots (the ring's top, then round the ring) where it covers no point
-# feature, control or other ring's label and lies inside the map; the place
+# feature, control or other ring's label and lies inside the map, or where it
+# covers least (a point or a label counting ten times a control); the place
 # names then keep clear of it.
 _RING_LABELS_JS = """
 window.cmMeets = function (a, b) {
@@ -140,25 +141,41 @@ window.cmRingLabel = function (marker, spots) {
     schedule();
   });
 };
+window.cmOverlap = function (a, b) {
+  return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+    Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+};
 window.cmPlaceRings = function () {
-  var taken = window.cmBoxes(window.cmControls);
+  // What a ring's label must not cover: the controls, and (ten times worse)
+  // the point features and the other rings' labels.
+  var controls = window.cmBoxes(window.cmControls), marks = [];
   document.querySelectorAll("path.leaflet-interactive").forEach(function (p) {
     var r = p.getBoundingClientRect();  // a point feature's circle, not a shape
-    if (r.width > 0 && r.width <= 30 && r.height <= 30) { taken.push(r); }
+    if (r.width > 0 && r.width <= 30 && r.height <= 30) { marks.push(r); }
   });
+  function cost(r, frame) {
+    var c = window.cmInside(r, frame) ? 0 : 1e9;
+    controls.forEach(function (t) { c += window.cmOverlap(r, t); });
+    marks.forEach(function (t) { c += 10 * window.cmOverlap(r, t); });
+    return c;
+  }
   window.cmRingLabels.forEach(function (ring) {
     var m = ring.marker, map = m._map;
     if (!map || !ring.spots.length) { return; }
     var frame = map.getContainer().getBoundingClientRect();
     function box() { return m.getElement().firstChild.getBoundingClientRect(); }
-    var found = ring.spots.some(function (spot) {
+    // The first spot that covers nothing; failing that, the one that covers
+    // least (first of equals), so two labels never sit on each other while a
+    // spot under a control is left.
+    var best = 0, least = Infinity;
+    ring.spots.some(function (spot, i) {
       m.setLatLng(spot);
-      var r = box();
-      return window.cmInside(r, frame) &&
-        !taken.some(function (t) { return window.cmMeets(r, t); });
+      var c = cost(box(), frame);
+      if (c < least) { best = i; least = c; }
+      return c === 0;
     });
-    if (!found) { m.setLatLng(ring.spots[0]); }
-    taken.push(box());
+    m.setLatLng(ring.spots[best]);
+    marks.push(box());
   });
 };
 """
