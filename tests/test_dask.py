@@ -133,3 +133,50 @@ def test_flags_and_ship_types_on_the_cluster_as_on_one_machine(client):
     assert len(near.visits) > 10
     with pytest.raises(cm.ClaimsmapError, match="no column 'ship_type'"):
         cmd.presence(dd.from_pandas(ais.drop(columns="ship_type")), ship_type="cargo")
+
+
+def dirty(ais):
+    """``ais`` with what real AIS has: not-available values, (0, 0), a report
+    heard twice, and a jump no ship makes, on several vessels."""
+    rows = ais.sort_values(["vessel", "time"], ignore_index=True)
+    vessels = rows.vessel.unique()[:6]
+    extra = []
+    for n, v in enumerate(vessels):
+        track = rows[rows.vessel == v]
+        middle = track.iloc[len(track) // 2]
+        spike = middle.copy()
+        spike["time"] = middle.time + pd.Timedelta("1min")
+        spike["lon"] = middle.lon + 3.0  # 300 km in a minute
+        blank = middle.copy()
+        blank["time"] = middle.time + pd.Timedelta("2min")
+        blank["lat"], blank["lon"] = (91.0, 181.0) if n % 2 else (0.0, 0.0)
+        extra += [middle, spike, blank]
+    return pd.concat([rows, pd.DataFrame(extra)], ignore_index=True).sample(
+        frac=1.0, random_state=4, ignore_index=True
+    )
+
+
+def test_cleaning_on_the_cluster_is_cleaning_on_one_machine(client, ais):
+    raw = dirty(ais)
+    near = cm.presence(cm.vessels.clean(raw))
+    before = cm.vessels.clean(ais).attrs["dropped"]
+    added = {k: near.dropped[k] - before[k] for k in near.dropped}
+    assert {k: v for k, v in added.items() if v} == {
+        "not_available": 3,
+        "impossible": 3,
+        "duplicate": 6,
+        "too_fast": 6,
+    }
+    far = cmd.presence(dd.from_pandas(raw, npartitions=5), clean=True)
+    assert far.dropped == near.dropped
+    assert far.periods.equals(near.periods)
+    assert far.visits.equals(near.visits)
+    assert far.gaps.equals(near.gaps)
+    assert far.summary() == near.summary()
+    # Uncleaned, AIS's "not available" latitude is refused as bad input.
+    with pytest.raises(cm.ClaimsmapError, match="'not available' position"):
+        cmd.presence(dd.from_pandas(raw, npartitions=5))
+    with pytest.raises(cm.ClaimsmapError, match="needs the shuffle"):
+        cmd.presence(dd.from_pandas(raw, npartitions=5), clean=True, in_order=True)
+    with pytest.raises(cm.ClaimsmapError, match="max_speed_kn=0"):
+        cmd.presence(dd.from_pandas(raw, npartitions=5), clean=True, max_speed_kn=0)

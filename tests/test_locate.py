@@ -210,6 +210,12 @@ def test_inputs_of_every_kind(zones, index):
 def test_bad_points_say_what_to_do():
     with pytest.raises(cm.ClaimsmapError, match=r"latitude 123.47 .* swapped"):
         locate([(25.74, 123.47)])
+    # AIS's "not available" position is named as such, with the cleaning.
+    with pytest.raises(
+        cm.ClaimsmapError,
+        match=r"point 1: \(181.0, 91.0\) is AIS's 'not available' .*vessels.clean",
+    ):
+        locate([(123.5, 25.7), (181.0, 91.0)])
     with pytest.raises(
         cm.ClaimsmapError, match=r"no column .lon. .*columns=\(LON, LAT\)"
     ):

@@ -225,7 +225,9 @@ def test_presence_reads_a_log_or_an_export_from_its_path(track, tmp_path):
     assert by_path.dropped["duplicate"] == 1
     # Named columns mean a table of one's own, read in chunks as it is, not
     # cleaned: the export's "not available" latitude 91 is then refused.
-    with pytest.raises(cm.ClaimsmapError, match=r"data row 5: latitude 91.0 is beyond"):
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"data row 5: \(181.0, 91.0\) is AIS's 'not available'"
+    ):
         cm.presence(
             DATA / "marinecadastre-2023.csv",
             "jpn-senkaku-territorial-sea",

@@ -39,6 +39,8 @@ from claimsmap.presence import (
     _result,
     zone_index,
 )
+from claimsmap.vessels import DROPPED, MAX_SPEED_KN
+from claimsmap.vessels import clean as clean_positions
 
 try:
     import dask
@@ -128,10 +130,17 @@ def _reduce_part(
     vessel: str,
     time: str,
     types: bool = False,
-) -> dict[str, Any]:
+    clean: bool = False,
+    max_speed_kn: float | None = MAX_SPEED_KN,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """A partition's visits and gaps, and what cleaning dropped from it."""
+    dropped: dict[str, int] = {}
+    if clean:
+        frame = clean_positions(frame, max_speed_kn=max_speed_kn)
+        dropped = frame.attrs["dropped"]
     acc = _Accumulator(index, gap_ns, types=types)
     acc.add(frame, columns, vessel, time)
-    return acc.state()
+    return acc.state(), dropped
 
 
 def _positions(
@@ -140,12 +149,14 @@ def _positions(
     vessel: str,
     time: str,
     types: bool = False,
+    clean: bool = False,
 ) -> pd.DataFrame:
     """The columns presence needs: from lon/lat columns or point geometry.
 
-    With ``types``, the ship type travels too.
+    With ``types``, the ship type travels too; with ``clean``, coordinates out
+    of range travel as they are, for the cleaning to count.
     """
-    lon, lat = coordinates(frame, columns)
+    lon, lat = coordinates(frame, columns, check=not clean)
     return pd.DataFrame(
         {
             "vessel": frame[vessel].to_numpy(),
@@ -175,6 +186,8 @@ def presence(
     flag: Any = None,
     ship_type: Any = None,
     group_by: Group | None = None,
+    clean: bool = False,
+    max_speed_kn: float | None = MAX_SPEED_KN,
 ) -> Presence:
     """:func:`claimsmap.presence` on a Dask DataFrame: the same tables, computed.
 
@@ -192,8 +205,24 @@ def presence(
 
     ``flag``, ``ship_type`` and ``group_by`` choose and group vessels as they
     do for :func:`claimsmap.presence`, with the same answers.
+
+    ``clean=True`` drops what :func:`claimsmap.vessels.clean` drops (AIS's
+    "not available" values, impossible positions, duplicates, and jumps over
+    ``max_speed_kn`` knots), on the workers, each vessel whole after the
+    shuffle: the answers and :attr:`Presence.dropped` are those of
+    ``claimsmap.presence(claimsmap.vessels.clean(table))``. It needs the
+    shuffle (a vessel's track is judged whole), so not ``in_order``.
     """
     ddf = _dataframe(positions)
+    if clean and in_order:
+        raise ClaimsmapError(
+            "clean=True judges each vessel's track whole, which needs the shuffle: "
+            "leave in_order=False, or clean the positions before"
+        )
+    if clean and max_speed_kn is not None and not max_speed_kn > 0:
+        raise ClaimsmapError(
+            f"max_speed_kn={max_speed_kn!r}: give a positive speed in knots, e.g. 50"
+        )
     missing = [c for c in (vessel, time) if c not in ddf.columns]
     if missing:
         raise ClaimsmapError(
@@ -219,18 +248,31 @@ def presence(
             **({SHIP_TYPE: pd.Series(dtype=ddf[SHIP_TYPE].dtype)} if types else {}),
         }
     )
-    slim = ddf.map_partitions(_positions, columns, vessel, time, types, meta=meta)
+    slim = ddf.map_partitions(
+        _positions, columns, vessel, time, types, clean, meta=meta
+    )
     if not in_order:
         slim = slim.shuffle(on="vessel", shuffle_method=shuffle_method)
     parts = [
         dask.delayed(_reduce_part)(
-            part, shared, gap_ns, ("lon", "lat"), "vessel", "time", types
+            part,
+            shared,
+            gap_ns,
+            ("lon", "lat"),
+            "vessel",
+            "time",
+            types,
+            clean,
+            max_speed_kn,
         )
         for part in slim.to_delayed()
     ]
     reduced = dask.compute(*parts)
     total = _Accumulator(index, gap_ns, types=types)
-    for number, state in enumerate(reduced):
+    dropped = dict.fromkeys(DROPPED, 0) if clean else {}
+    for number, (state, part_dropped) in enumerate(reduced):
+        for kind, n in part_dropped.items():
+            dropped[kind] = dropped.get(kind, 0) + int(n)
         if in_order:
             total.follow(
                 state,
@@ -240,4 +282,6 @@ def presence(
             )
         else:
             total.absorb(state)
-    return _result(total, by=by, tz=tz, start=start, end=end, select=select)
+    result = _result(total, by=by, tz=tz, start=start, end=end, select=select)
+    result.dropped = dropped
+    return result

@@ -813,12 +813,14 @@ def coordinates(
     *,
     where: str = "point",
     first: int = 0,
+    check: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes of points given in any of the accepted forms.
 
     ``points`` is an (n, 2) array-like, a pandas DataFrame or pyarrow Table
     with the two ``columns``, or a GeoDataFrame / GeoSeries of points. An
     error names the point as ``where`` and its number, counted from ``first``.
+    ``check=False`` lets values beyond ±90°/±180° through, for cleaning.
     """
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geom = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
@@ -853,9 +855,19 @@ def coordinates(
                 f"points of shape {xy.shape}: give (n, 2) pairs of lon, lat"
             )
         lon, lat = xy[:, 0], xy[:, 1]
+    if not check:
+        return lon, lat
     with np.errstate(invalid="ignore"):
         bad = np.abs(lat) > 90
         bad_lon = np.abs(lon) > 180  # inf too; NaN is a missing point
+    unavailable = (lat == 91) | (lon == 181)
+    if unavailable.any():
+        at = int(np.argmax(unavailable))
+        raise ClaimsmapError(
+            f"{where} {first + at}: ({lon[at]}, {lat[at]}) is AIS's "
+            "'not available' position (latitude 91, longitude 181), not a place; "
+            "drop such reports with claimsmap.vessels.clean (clean=True on Dask)"
+        )
     if bad.any():
         bad_at = int(np.argmax(bad))
         raise ClaimsmapError(
