@@ -89,8 +89,8 @@ _CSS = f"""
 # the range rings' labels. A range ring's label stands at the first of its
 # spots (the ring's top, then round the ring) where it covers no point
 # feature, control or other ring's label and lies inside the map, or where it
-# covers least (a point or a label counting ten times a control); the place
-# names then keep clear of it.
+# covers least (points and labels before controls, which a picture leaves
+# out); the place names then keep clear of it.
 _RING_LABELS_JS = """
 window.cmMeets = function (a, b) {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -146,33 +146,35 @@ window.cmOverlap = function (a, b) {
     Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 };
 window.cmPlaceRings = function () {
-  // What a ring's label must not cover: the controls, and (ten times worse)
-  // the point features and the other rings' labels.
+  // What a ring's label must not cover: the point features and the other
+  // rings' labels, then the controls (which a picture leaves out).
   var controls = window.cmBoxes(window.cmControls), marks = [];
   document.querySelectorAll("path.leaflet-interactive").forEach(function (p) {
     var r = p.getBoundingClientRect();  // a point feature's circle, not a shape
     if (r.width > 0 && r.width <= 30 && r.height <= 30) { marks.push(r); }
   });
-  function cost(r, frame) {
-    var c = window.cmInside(r, frame) ? 0 : 1e9;
-    controls.forEach(function (t) { c += window.cmOverlap(r, t); });
-    marks.forEach(function (t) { c += 10 * window.cmOverlap(r, t); });
-    return c;
+  function covered(r, boxes) {
+    return boxes.reduce(function (sum, t) { return sum + window.cmOverlap(r, t); }, 0);
   }
   window.cmRingLabels.forEach(function (ring) {
     var m = ring.marker, map = m._map;
     if (!map || !ring.spots.length) { return; }
     var frame = map.getContainer().getBoundingClientRect();
     function box() { return m.getElement().firstChild.getBoundingClientRect(); }
-    // The first spot that covers nothing; failing that, the one that covers
-    // least (first of equals), so two labels never sit on each other while a
-    // spot under a control is left.
-    var best = 0, least = Infinity;
+    // The first spot inside the map that covers nothing; failing that, the
+    // one that covers least: outside the map last, then by the area of points
+    // and labels covered, then of controls (first of equals).
+    var best = 0, least = null;
     ring.spots.some(function (spot, i) {
       m.setLatLng(spot);
-      var c = cost(box(), frame);
-      if (c < least) { best = i; least = c; }
-      return c === 0;
+      var r = box();
+      var cost = [window.cmInside(r, frame) ? 0 : 1, covered(r, marks),
+                  covered(r, controls)];
+      var better = least === null || cost[0] < least[0] ||
+        (cost[0] === least[0] && (cost[1] < least[1] ||
+          (cost[1] === least[1] && cost[2] < least[2])));
+      if (better) { best = i; least = cost; }
+      return cost[0] + cost[1] + cost[2] === 0;
     });
     m.setLatLng(ring.spots[best]);
     marks.push(box());
