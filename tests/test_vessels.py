@@ -678,9 +678,28 @@ def test_too_fast_follows_its_rule_on_noisy_tracks():
         frames.append(
             pd.DataFrame({"vessel": vessel, "time": times, "lon": lon, "lat": lat})
         )
+    # Long runs out of reach of the last position kept: a track that moves
+    # away for good (every later position is dropped), and one with runs of
+    # 5, 20 and 70 glitches that each come back.
+    times = pd.Timestamp("2024-01-02", tz="UTC") + pd.to_timedelta(
+        np.arange(300) * 60, unit="s"
+    )
+    away = np.where(np.arange(300) < 40, 123.0, 125.0)
+    glitches = np.full(300, 123.5)
+    for start, length in ((30, 5), (80, 20), (150, 70)):
+        glitches[start : start + length] += 2.0
+    for vessel, lon in ((100, away), (101, glitches)):
+        frames.append(
+            pd.DataFrame({"vessel": vessel, "time": times, "lon": lon, "lat": 25.0})
+        )
     track = pd.concat(frames, ignore_index=True)
-    for limit in (20, 50):
+    # 2° of longitude at 25°N is 201.8 km: 327 minutes at 20 knots, 131 at
+    # 50, so at 50 knots the track that moved away is kept again from its
+    # 170th minute (39 + 131).
+    for limit, stays in ((20, 40), (50, 40 + 300 - 170)):
         kept = clean(track, max_speed_kn=limit)
+        assert (kept.vessel == 100).sum() == stays
+        assert (kept.vessel == 101).sum() == 300 - 95
         assert (
             kept.attrs["dropped"]["too_fast"] == _reference_too_fast(track, limit) > 20
         )

@@ -1084,20 +1084,33 @@ def _too_fast(
     # What is left: measured from the last position kept. Between two fast
     # jumps every step is within the limit, so the walk skips to the next.
     idx = np.nonzero(keep)[0]
-    fast = _speeds(code[idx], t[idx], lon[idx], lat[idx]) > limit
-    for vessel in np.unique(code[idx][:-1][fast]):
-        mine = code[idx] == vessel
-        rows = idx[mine]
-        jumps = np.nonzero(fast[mine[:-1]][: len(rows) - 1])[0]
+    kept = code[idx]  # sorted: each vessel's rows are one run
+    fast = _speeds(kept, t[idx], lon[idx], lat[idx]) > limit
+    for vessel in np.unique(kept[:-1][fast]):
+        first, end = np.searchsorted(kept, [vessel, vessel + 1])
+        rows = idx[first:end]
+        jumps = np.nonzero(fast[first : end - 1])[0]
         j = int(jumps[0])
-        last, i = rows[j], j + 1
+        last, i, step = rows[j], j + 1, 8
         while i < len(rows):
-            row = rows[i]
-            _, _, metres = GEOD.inv(lon[last], lat[last], lon[row], lat[row])
-            if metres / max((t[row] - t[last]) / 1e9, 1.0) > limit:
-                keep[row] = False
-                i += 1
+            # The next positions, measured from the last kept a block at a
+            # time (doubling while none is within reach).
+            block = rows[i : i + step]
+            _, _, metres = GEOD.inv(
+                np.full(len(block), lon[last]),
+                np.full(len(block), lat[last]),
+                lon[block],
+                lat[block],
+            )
+            seconds = np.maximum((t[block] - t[last]) / 1e9, 1.0)
+            reached = np.asarray(metres) / seconds <= limit
+            if not reached.any():
+                keep[block] = False
+                i, step = i + len(block), min(2 * step, 4096)
                 continue
+            first_ok = int(np.argmax(reached))
+            keep[block[:first_ok]] = False
+            i, step = i + first_ok, 8
             later = jumps[jumps >= i]
             if not len(later):
                 break
