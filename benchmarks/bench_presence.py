@@ -16,6 +16,13 @@ after a tag block with their time (``\\c:1704067200*hh\\!AIVDO,...``), read by
 pyais alone decoding the same file with its ``FileReaderStream`` (message,
 then the tag block's time), with and without checking checksums, in the same
 run. ``--nmea-only`` runs only this part.
+
+Reading a public export: the synthetic positions written in the Danish
+Maritime Authority's layout (26 columns, names repeated on every row), read
+by ``claimsmap.read_ais`` (layout, types, non-vessels, static fill and
+cleaning) in a fresh process, beside ``pandas.read_csv`` of the same file
+alone (pyarrow engine), with each one's time and peak memory.
+``--exports-only`` runs only this part.
 """
 
 from __future__ import annotations
@@ -168,6 +175,77 @@ def nmea(positions: int) -> None:
         )
 
 
+EXPORT_RUN = """
+import json, sys, time
+start = time.perf_counter()
+if sys.argv[2] == "claimsmap":
+    from claimsmap.vessels import read_ais
+    rows = len(read_ais(sys.argv[1]))
+else:
+    import pandas as pd
+    rows = len(pd.read_csv(sys.argv[1], engine="pyarrow"))
+seconds = time.perf_counter() - start
+peak = max(int(line.split()[1]) for line in open("/proc/self/status")
+           if line.startswith("VmHWM:")) / 1024
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak}))
+"""
+
+DMA_HEADER = (
+    "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,"
+    "SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,"
+    "Type of position fixing device,Draught,Destination,ETA,Data source type,"
+    "A,B,C,D"
+)
+
+
+def write_dma(path: Path, rows: int) -> int:
+    """Synthetic positions in the DMA's CSV layout; how many rows were written."""
+    days = min(366, 2 * rows // (200 * 144) + 2)
+    table = synthetic_ais(vessels=200, start="2024-01-01", days=days, seed=1)
+    table = table.iloc[:rows]
+    stamps = table.time.dt.strftime("%d/%m/%Y %H:%M:%S")
+    with path.open("w") as out:
+        out.write(DMA_HEADER + "\n")
+        for when, vessel, lon, lat in zip(
+            stamps, table.vessel, table.lon, table.lat, strict=True
+        ):
+            out.write(
+                f"{when},Class A,{vessel},{lat:.6f},{lon:.6f},Under way using engine,"
+                f"0.0,10.1,100.0,100,Unknown,CALL{vessel % 1000},SHIP {vessel},"
+                "Cargo,,20,100,GPS,5.0,SOMEWHERE,,AIS,10,90,10,10\n"
+            )
+    return len(table)
+
+
+def exports(rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "aisdk.csv"
+        n = write_dma(path, rows)
+        mb = path.stat().st_size / 1e6
+        print(f"{n:,} rows in the DMA's layout ({mb:.0f} MB of CSV):")
+        got = {}
+        for who in ("pandas", "claimsmap"):
+            out = subprocess.run(
+                [sys.executable, "-c", EXPORT_RUN, str(path), who],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            got[who] = json.loads(out.stdout)
+        pandas, ours = got["pandas"], got["claimsmap"]
+        assert pandas["rows"] == n >= ours["rows"]
+        print(
+            f"  pandas.read_csv alone (pyarrow):           {pandas['seconds']:6.2f} s, "
+            f"peak memory {pandas['peak_mb']:,.0f} MB"
+        )
+        print(
+            f"  claimsmap.read_ais (typed, filled, clean): {ours['seconds']:6.2f} s, "
+            f"peak memory {ours['peak_mb']:,.0f} MB "
+            f"({ours['seconds'] / pandas['seconds']:.2f}x the time, "
+            f"{ours['peak_mb'] / pandas['peak_mb']:.2f}x the memory)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--positions", type=int, default=100_000_000)
@@ -175,9 +253,14 @@ def main() -> None:
     parser.add_argument("--peer-positions", type=int, default=1_000_000)
     parser.add_argument("--nmea-positions", type=int, default=200_000)
     parser.add_argument("--nmea-only", action="store_true")
+    parser.add_argument("--export-rows", type=int, default=2_000_000)
+    parser.add_argument("--exports-only", action="store_true")
     args = parser.parse_args()
     if args.nmea_only:
         nmea(args.nmea_positions)
+        return
+    if args.exports_only:
+        exports(args.export_rows)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ais.parquet"
@@ -222,6 +305,7 @@ def main() -> None:
             f"ratio {t_peer / t_ours:.0f}x"
         )
     nmea(args.nmea_positions)
+    exports(args.export_rows)
 
 
 if __name__ == "__main__":

@@ -763,6 +763,39 @@ def test_unreadable_values_name_the_data_row(tmp_path):
         read_ais(path)
 
 
+@pytest.mark.parametrize(
+    "times",
+    [
+        ["2023-06-15T00:00:04", "2023-06-15 00:10:04.5", "2023-06-15T00:20"],
+        ["2023-06-15T00:00:04Z", "2023-06-15T09:10:04+09:00"],
+        # Some with a zone and some without, and an unpadded one.
+        ["2023-06-15T00:00:04", "2023-06-15T00:10:04Z", "2023-6-15 0:20:04"],
+    ],
+)
+def test_export_times_are_read_as_pandas_reads_them(tmp_path, times):
+    """However the file writes its ISO 8601 times (read through pyarrow where
+    it can, through pandas where it cannot), they are pandas' UTC times."""
+    lines = (DATA / "marinecadastre-2023.csv").read_text().splitlines()
+    rows = [
+        line.replace("2023-06-15T00:00:04", when).replace(",123.47600,", f",123.{n}0,")
+        for n, when in enumerate(times, 1)
+        for line in lines[1:2]
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([lines[0], *rows]) + "\n")
+    got = read_ais(path, max_speed_kn=None).sort_values("lon").time
+    want = pd.to_datetime(pd.Series(times), utc=True, format="ISO8601")
+    assert got.tolist() == want.tolist()
+
+
+def test_dma_times_in_their_own_format():
+    frame = read_ais(DATA / "dma-aisdk.csv", max_speed_kn=None)
+    text = pd.read_csv(DATA / "dma-aisdk.csv", dtype=str)
+    text = text[~text["Type of mobile"].isin(["Base Station", "AtoN"])]
+    want = pd.to_datetime(text["# Timestamp"], format="%d/%m/%Y %H:%M:%S", utc=True)
+    assert sorted(frame.time) == sorted(want)
+
+
 def test_damaged_lines_are_counted_never_fatal():
     # Published lines with characters dropped, inserted or replaced at random:
     # each is read, counted as failing, or passed over; none stops the reading.

@@ -31,7 +31,7 @@ import datetime as dt
 import gzip
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -694,9 +694,12 @@ class _Decoder:
             }
         )
         static = pd.DataFrame.from_dict(self.static, orient="index")
+        codes, vessels = pd.factorize(frame.vessel)
         for name in STATIC:
             values = static[name] if name in static else pd.Series(dtype=object)
-            frame[name] = frame.vessel.map(values)
+            # One object per vessel, on each of its rows.
+            per_vessel = values.reindex(vessels).to_numpy(dtype=object)
+            frame[name] = _objects(per_vessel[codes], frame.index)
         frame = _typed(frame)
         frame.attrs["dropped"] = {
             k: v
@@ -814,15 +817,16 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
     for name in ("name", "call_sign"):
         if name in col:
             text = raw[col[name]].str.strip()
-            gone = (text == "") | text.isin(layout.missing)
-            frame[name] = text.where(~gone).to_numpy()
+            words = _shared_text(text, lambda t: t not in layout.missing and t)
+            frame[name] = _objects(words, frame.index)
     if "ship_type_code" in col:
         frame["ship_type_code"] = _numbers(
             raw[col["ship_type_code"]], where, col["ship_type_code"]
         )
     if "ship_type" in col:
         text = raw[col["ship_type"]].str.strip().str.lower()
-        frame["ship_type"] = text.map(lambda t: _DMA_TYPES.get(t, t or None)).to_numpy()
+        words = _shared_text(text, lambda t: _DMA_TYPES.get(t, t or None))
+        frame["ship_type"] = _objects(words, frame.index)
     frame = _typed(frame)
     # As in a log, each vessel's last values given are on all its rows, so
     # that rows which left them empty are counted with the rest.
@@ -835,9 +839,29 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> pd.DataFrame:
         row = last[codes]
         filled = values[np.maximum(row, 0)]
         filled[row < 0] = None
-        frame[name] = pd.Series(filled, index=frame.index).astype(frame[name].dtype)
+        frame[name] = pd.Series(filled, index=frame.index, dtype=frame[name].dtype)
     frame.attrs["dropped"] = dropped
     return frame
+
+
+def _shared_text(text: pd.Series, word: Callable[[str], Any]) -> np.ndarray:
+    """``word(t)`` of each text as an object array, one ``str`` per distinct text.
+
+    A name repeated on a million rows is one object, not a million; a falsy
+    word is ``None``.
+    """
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    words = np.array([word(t) or None for t in uniques] + [None], dtype=object)
+    return words[codes]
+
+
+def _objects(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """A column of these objects as they are.
+
+    pandas would copy text into a ``str`` column, and back into a new ``str``
+    per row when asked for objects.
+    """
+    return pd.Series(values, index=index, dtype=object)
 
 
 def _floats(values: pd.Series) -> np.ndarray | None:
@@ -880,9 +904,38 @@ def _numbers(values: pd.Series, where: str, name: str) -> np.ndarray:
     return numbers
 
 
+def _arrow_times(values: pd.Series, fmt: str | None) -> pd.DatetimeIndex | None:
+    """The times through pyarrow, or ``None`` where it cannot read them all.
+
+    pyarrow reads a day's file thirty times as fast as pandas; where it
+    cannot, pandas reads the times and says which row it could not.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values, type=pa.string())
+    try:
+        if fmt is not None:
+            stamps = pc.strptime(text, format=fmt, unit="ns")
+        else:
+            try:  # ISO 8601 without a zone: UTC
+                stamps = pc.cast(text, pa.timestamp("ns"))
+            except pa.ArrowInvalid:  # with one, every time
+                stamps = pc.cast(text, pa.timestamp("ns", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if stamps.null_count:
+        return None
+    ns = np.asarray(stamps.cast(pa.int64()).to_numpy(zero_copy_only=False))
+    return pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+
+
 def _times(
     values: pd.Series, where: str, name: str, fmt: str | None
 ) -> pd.DatetimeIndex:
+    fast = _arrow_times(values, fmt)
+    if fast is not None:
+        return fast
     try:
         times = pd.to_datetime(values, utc=True, format=fmt or "ISO8601")
     except (ValueError, TypeError):
@@ -1081,11 +1134,10 @@ def _too_fast(
         if not spike.any():
             break
         keep[idx[spike]] = False
-    # What is left: measured from the last position kept. Between two fast
-    # jumps every step is within the limit, so the walk skips to the next.
-    idx = np.nonzero(keep)[0]
+    # What is left: measured from the last position kept (the loop's last
+    # round measured it, with nothing dropped). Between two fast jumps every
+    # step is within the limit, so the walk skips to the next.
     kept = code[idx]  # sorted: each vessel's rows are one run
-    fast = _speeds(kept, t[idx], lon[idx], lat[idx]) > limit
     for vessel in np.unique(kept[:-1][fast]):
         first, end = np.searchsorted(kept, [vessel, vessel + 1])
         rows = idx[first:end]
