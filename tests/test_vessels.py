@@ -736,6 +736,27 @@ def test_compressed_logs_and_exports(track, tmp_path):
     assert format_of(export) == "marinecadastre"
     plain = read_ais(DATA / "marinecadastre-2023.csv")
     pd.testing.assert_frame_equal(read_ais(export), plain)
+    # MarineCadastre's .csv.zst (zstandard comes with the [ais] extra), and
+    # the other compressions pandas knows.
+    import bz2
+    import lzma
+
+    import zstandard
+
+    text = (DATA / "marinecadastre-2023.csv").read_bytes()
+    (tmp_path / "ais.csv.zst").write_bytes(zstandard.ZstdCompressor().compress(text))
+    (tmp_path / "ais.csv.bz2").write_bytes(bz2.compress(text))
+    (tmp_path / "ais.csv.xz").write_bytes(lzma.compress(text))
+    for suffix in ("zst", "bz2", "xz"):
+        path = tmp_path / f"ais.csv.{suffix}"
+        assert format_of(path) == "marinecadastre", suffix
+        pd.testing.assert_frame_equal(read_ais(path), plain)
+    # A zip of two files is refused, not guessed at.
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as archive:
+        archive.write(DATA / "marinecadastre-2023.csv", "a.csv")
+        archive.write(DATA / "marinecadastre-2025.csv", "b.csv")
+    with pytest.raises(cm.ClaimsmapError, match=r"two.zip: .*Multiple files"):
+        read_ais(tmp_path / "two.zip")
 
 
 def test_unreadable_values_name_the_data_row(tmp_path):
