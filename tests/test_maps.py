@@ -208,6 +208,35 @@ def test_place_names_in_a_language_fall_back_to_english():
     assert cm.find("Scarborough Shoal").names["fil"] in tl
 
 
+def test_a_japanese_map_of_the_south_china_sea_names_its_features_in_japanese():
+    """Every name the south-china-sea and taiwan-strait presets draw has a
+    Japanese form, the features' from the Japanese press (each cited in the
+    feature's source)."""
+    from claimsmap.maps.labels import preset_labels
+    from claimsmap.maps.presets import preset
+
+    for name in ("south-china-sea", "taiwan-strait", "atlas"):
+        english = {
+            lab.key: lab.text for lab in preset_labels(name, preset(name).bounds)
+        }
+        japanese = preset_labels(name, preset(name).bounds, lang="ja")
+        left = [lab.text for lab in japanese if lab.text == english[lab.key]]
+        assert left == [], (name, left)
+    texts = {
+        lab.text
+        for lab in preset_labels(
+            "south-china-sea", preset("south-china-sea").bounds, lang="ja"
+        )
+    }
+    assert {"スカボロー礁", "ミスチーフ礁", "太平島", "パラワン島"} <= texts
+    mischief = cm.find("ミスチーフ礁")
+    assert mischief.id == "scs-mischief-reef"
+    assert (
+        "ミスチーフ礁"
+        in cm.load("scs-features").set_index("id").loc["scs-mischief-reef", "source"]
+    )
+
+
 def test_key_names_find_room_at_every_opening_view():
     """Placed in Python: each preset's first names fit at both view sizes."""
     from claimsmap.maps.labels import PRESET_LABELS, preset_labels
