@@ -174,7 +174,7 @@ def test_cleaning_on_the_cluster_is_cleaning_on_one_machine(client, ais):
     assert far.gaps.equals(near.gaps)
     assert far.summary() == near.summary()
     # Uncleaned, AIS's "not available" latitude is refused as bad input.
-    with pytest.raises(cm.ClaimsmapError, match="'not available' position"):
+    with pytest.raises(cm.ClaimsmapError, match="'not available' value"):
         cmd.presence(dd.from_pandas(raw, npartitions=5))
     with pytest.raises(cm.ClaimsmapError, match="needs the shuffle"):
         cmd.presence(dd.from_pandas(raw, npartitions=5), clean=True, in_order=True)

@@ -213,7 +213,7 @@ def test_bad_points_say_what_to_do():
     # AIS's "not available" position is named as such, with the cleaning.
     with pytest.raises(
         cm.ClaimsmapError,
-        match=r"point 1: \(181.0, 91.0\) is AIS's 'not available' .*vessels.clean",
+        match=r"point 1: \(181.0, 91.0\) holds AIS's 'not available' .*vessels.clean.*swapped",
     ):
         locate([(123.5, 25.7), (181.0, 91.0)])
     with pytest.raises(

@@ -226,7 +226,8 @@ def test_presence_reads_a_log_or_an_export_from_its_path(track, tmp_path):
     # Named columns mean a table of one's own, read in chunks as it is, not
     # cleaned: the export's "not available" latitude 91 is then refused.
     with pytest.raises(
-        cm.ClaimsmapError, match=r"data row 5: \(181.0, 91.0\) is AIS's 'not available'"
+        cm.ClaimsmapError,
+        match=r"data row 5: \(181.0, 91.0\) holds AIS's 'not available'",
     ):
         cm.presence(
             DATA / "marinecadastre-2023.csv",
@@ -391,6 +392,21 @@ def test_a_bad_first_position_does_not_cost_the_track():
     # The same at the end of the track.
     kept = clean(frame.assign(lon=[123.50, 123.51, 123.52, 123.53, 130.0]))
     assert kept.lon.tolist() == [123.50, 123.51, 123.52, 123.53]
+
+
+def test_a_position_without_a_time_is_not_available():
+    """A table's empty time is counted as not available, not as a jump."""
+    frame = pd.DataFrame(
+        {
+            "vessel": [1, 1, 1],
+            "time": pd.to_datetime(["2024-01-01T00:00Z", None, "2024-01-01T01:00Z"]),
+            "lon": [123.5, 123.6, 123.7],
+            "lat": 25.8,
+        }
+    )
+    kept = clean(frame)
+    assert kept.lon.tolist() == [123.5, 123.7]
+    assert {k: v for k, v in kept.attrs["dropped"].items() if v} == {"not_available": 1}
 
 
 def test_speed_is_geodesic_at_the_limit():
@@ -809,12 +825,21 @@ def test_export_times_are_read_as_pandas_reads_them(tmp_path, times):
     assert got.tolist() == want.tolist()
 
 
-def test_dma_times_in_their_own_format():
+def test_dma_times_in_their_own_format(tmp_path):
     frame = read_ais(DATA / "dma-aisdk.csv", max_speed_kn=None)
     text = pd.read_csv(DATA / "dma-aisdk.csv", dtype=str)
     text = text[~text["Type of mobile"].isin(["Base Station", "AtoN"])]
     want = pd.to_datetime(text["# Timestamp"], format="%d/%m/%Y %H:%M:%S", utc=True)
     assert sorted(frame.time) == sorted(want)
+    # A day the month does not have is refused, not rolled over to the next.
+    lines = (DATA / "dma-aisdk.csv").read_text().splitlines()
+    bad = lines[2].replace("18/03/2023", "29/02/2023")
+    path = tmp_path / "aisdk.csv"
+    path.write_text("\n".join([lines[0], lines[1], bad]) + "\n")
+    with pytest.raises(
+        cm.ClaimsmapError, match=r"data row 2: the time '29/02/2023 00:00:00'"
+    ):
+        read_ais(path)
 
 
 def test_damaged_lines_are_counted_never_fatal():

@@ -210,8 +210,10 @@ def presence(
     "not available" values, impossible positions, duplicates, and jumps over
     ``max_speed_kn`` knots), on the workers, each vessel whole after the
     shuffle: the answers and :attr:`Presence.dropped` are those of
-    ``claimsmap.presence(claimsmap.vessels.clean(table))``. It needs the
-    shuffle (a vessel's track is judged whole), so not ``in_order``.
+    ``claimsmap.presence(claimsmap.vessels.clean(table))`` (but for counts
+    the table carried from before, such as :func:`~claimsmap.vessels.read_ais`'s
+    ``not_a_vessel``, which a Dask frame does not keep). It needs the shuffle
+    (a vessel's track is judged whole), so not ``in_order``.
     """
     ddf = _dataframe(positions)
     if clean and in_order:

@@ -864,9 +864,10 @@ def coordinates(
     if unavailable.any():
         at = int(np.argmax(unavailable))
         raise ClaimsmapError(
-            f"{where} {first + at}: ({lon[at]}, {lat[at]}) is AIS's "
-            "'not available' position (latitude 91, longitude 181), not a place; "
-            "drop such reports with claimsmap.vessels.clean (clean=True on Dask)"
+            f"{where} {first + at}: ({lon[at]}, {lat[at]}) holds AIS's "
+            "'not available' value (latitude 91 or longitude 181), not a place: "
+            "drop such reports with claimsmap.vessels.clean (clean=True on Dask); "
+            "or, if longitude and latitude are swapped, give longitude first"
         )
     if bad.any():
         bad_at = int(np.argmax(bad))

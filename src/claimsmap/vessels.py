@@ -916,7 +916,19 @@ def _arrow_times(values: pd.Series, fmt: str | None) -> pd.DatetimeIndex | None:
     text = pa.array(values, type=pa.string())
     try:
         if fmt is not None:
-            stamps = pc.strptime(text, format=fmt, unit="ns")
+            stamps = pc.strptime(text, format=fmt, unit="s")
+            # strptime rolls 29/02/2023 over to 1 March (pandas refuses it):
+            # only times whose day is the day written are taken.
+            if fmt.startswith("%d"):
+                written = pc.struct_field(
+                    pc.extract_regex(text, r"^(?P<day>\d+)"), "day"
+                ).cast(pa.int64())
+                agree = pc.equal(pc.day(stamps), written)
+            else:
+                agree = pc.equal(pc.strftime(stamps, format=fmt), text)
+            if not pc.all(agree).as_py():
+                return None
+            stamps = stamps.cast(pa.timestamp("ns"))
         else:
             try:  # ISO 8601 without a zone: UTC
                 stamps = pc.cast(text, pa.timestamp("ns"))
@@ -990,7 +1002,7 @@ def clean(
     In this order:
 
     * ``not_available``: AIS's "not available" values, latitude 91 or
-      longitude 181, and empty coordinates;
+      longitude 181, and empty coordinates or times;
     * ``impossible``: a latitude beyond ±90° or a longitude beyond ±180°, and
       (0, 0), which receivers without a fix send;
     * ``duplicate``: the same vessel, time and position again (one report
@@ -1053,6 +1065,7 @@ def clean(
     lon = positions.lon.to_numpy(dtype=float)
     lat = positions.lat.to_numpy(dtype=float)
     missing = np.isnan(lon) | np.isnan(lat) | (lat == 91) | (lon == 181)
+    missing |= positions.time.isna().to_numpy()
     impossible = ~missing & (
         (np.abs(lat) > 90) | (np.abs(lon) > 180) | ((lon == 0) & (lat == 0))
     )
