@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 
 from claimsmap.errors import CoordinateError
@@ -118,3 +119,54 @@ def test_distance_matrix_is_distance_pair_by_pair():
     for i, a in enumerate(places):
         for j, b in enumerate(places):
             assert abs(matrix[i, j] - distance(a, b).metres) < 1e-3, (i, j)
+
+
+def _wiggly(rng, lon, lat, size_deg, n):
+    """A star-shaped polygon of n vertices round (lon, lat), radius varying."""
+    angle = np.sort(rng.uniform(0, 2 * np.pi, n))
+    radius = size_deg * (0.6 + 0.4 * rng.random(n))
+    return Polygon(
+        np.column_stack(
+            [lon + radius * np.cos(angle), lat + radius * np.sin(angle) * 0.8]
+        )
+    ).buffer(0)
+
+
+def test_large_shapes_apart_as_distance_measures_them():
+    """Shapes of thousands of vertices (runs of vertices and edges bounded by
+    balls, most pairs never measured) are as far apart as distance() finds."""
+    import claimsmap as cm
+
+    rng = np.random.default_rng(5)
+    pairs = [
+        (_wiggly(rng, 120, 20, 1.0, 900), _wiggly(rng, 123.2, 21, 1.5, 1200)),
+        (_wiggly(rng, 100, -40, 2.0, 700), _wiggly(rng, 112, -35, 3.0, 800)),
+        (
+            _wiggly(rng, 130, 60, 0.3, 400),
+            LineString(
+                np.column_stack(
+                    [rng.uniform(130.5, 131, 300), rng.uniform(60, 60.5, 300)]
+                )
+            ),
+        ),
+        (
+            LineString(
+                np.column_stack([np.linspace(110, 118, 500), np.full(500, 5.0)])
+            ),
+            LineString(
+                np.column_stack([np.linspace(110, 118, 500), np.full(500, 5.02)])
+            ),
+        ),
+    ]
+    islands = [
+        cm.find(n).geometry
+        for n in ("island-palawan", "island-borneo", "island-luzon", "island-taiwan")
+    ]
+    pairs += [(islands[0], islands[1]), (islands[2], islands[3])]
+    for a, b in pairs:
+        n = len(shapely.get_coordinates(a)) * len(shapely.get_coordinates(b))
+        assert n > 4 * 64 * 64  # the runs' path, not every pair
+        got = distance_matrix([a], [b])[0, 0]
+        want = distance(a, b).metres
+        assert abs(got - want) < 1e-3, (got, want)
+        assert got > 0

@@ -983,6 +983,63 @@ def _squared_lengths(d3: np.ndarray) -> np.ndarray:
     return np.where(len2 == 0, 1, len2)
 
 
+def _pieces(
+    segs: np.ndarray,
+    owner: np.ndarray,
+    a3: np.ndarray,
+    d3: np.ndarray,
+    pad: np.ndarray,
+    piece: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of edges, each in a ball in 3-D: starts, counts, centres, radii.
+
+    A run is consecutive edges of one geometry (``owner``) that join end to
+    end, at most ``piece`` long; a long edge is a run of its own. Every point
+    of each edge's geodesic lies within its run's radius of the centre.
+    """
+    b3 = a3 + d3
+    len2 = np.einsum("ij,ij->i", d3, d3)
+    m = len(segs)
+    new = np.zeros(m, dtype=bool)
+    new[0] = True
+    new[1:] = (owner[1:] != owner[:-1]) | np.any(segs[1:, 0] != segs[:-1, 1], axis=1)
+    long = len2 > 50_000.0**2
+    new |= long
+    new[1:] |= long[:-1]
+    k = np.arange(m)
+    run = np.maximum.accumulate(np.where(new, k, 0))
+    new |= (k - run) % piece == 0
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, m))
+    centres = np.add.reduceat(a3 + b3, starts) / (2 * counts[:, None])
+    which = np.repeat(np.arange(len(starts)), counts)
+    reach = np.maximum(
+        np.linalg.norm(a3 - centres[which], axis=1),
+        np.linalg.norm(b3 - centres[which], axis=1),
+    )
+    return starts, counts, centres, np.maximum.reduceat(reach + pad, starts)
+
+
+def _runs(n: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and counts of consecutive runs of ``size`` of ``n`` items."""
+    starts = np.arange(0, n, size)
+    return starts, np.minimum(size, n - starts)
+
+
+def _pairs(
+    starts_a: np.ndarray,
+    counts_a: np.ndarray,
+    starts_b: np.ndarray,
+    counts_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) of the runs ``a[k]`` by ``b[k]``, for each k, as two arrays."""
+    sizes = counts_a * counts_b
+    pair = np.repeat(np.arange(len(sizes)), sizes)
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    cb = counts_b[pair]
+    return starts_a[pair] + within // cb, starts_b[pair] + within % cb
+
+
 def _bounds(
     rel: np.ndarray, d3: np.ndarray, pad: np.ndarray, len2: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1005,38 +1062,92 @@ def _bounds(
     return _ELLIPSOID_LOW * (gap - pad), upper, t
 
 
-def _apart(a: BaseGeometry, b: BaseGeometry) -> float:
+def _candidate_pairs(
+    verts: np.ndarray,
+    v3: np.ndarray,
+    segs: np.ndarray,
+    a3: np.ndarray,
+    d3: np.ndarray,
+    pad: np.ndarray,
+    piece: int,
+    least: float,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The vertex-edge pairs (as index arrays) that may hold the minimum.
+
+    Every pair of a small geometry; else the pairs of the runs of ``piece``
+    vertices and of edges whose balls in 3-D may come closer than an upper
+    bound of the minimum (``least``, or a vertex's distance to an edge's
+    end), about a million pairs at a time.
+    """
+    if len(verts) * len(segs) <= 4 * piece * piece:
+        yield (
+            np.repeat(np.arange(len(verts)), len(segs)),
+            np.tile(np.arange(len(segs)), len(verts)),
+        )
+        return
+    starts, counts, centres, radii = _pieces(
+        segs, np.zeros(len(segs), dtype=int), a3, d3, pad, piece
+    )
+    vstarts, vcounts = _runs(len(verts), piece)
+    vcentres = np.add.reduceat(v3, vstarts) / vcounts[:, None]
+    vreach = np.maximum.reduceat(
+        np.linalg.norm(v3 - np.repeat(vcentres, vcounts, axis=0), axis=1), vstarts
+    )
+    # A lower bound (m) between each run of vertices and each run of edges.
+    gap = np.linalg.norm(vcentres[:, None, :] - centres[None, :, :], axis=2)
+    low = _ELLIPSOID_LOW * (gap - vreach[:, None] - radii[None, :])
+    # An upper bound: the vertex and edge end nearest in the likeliest pair.
+    i, j = np.unravel_index(int(np.argmin(low)), low.shape)
+    vi, ej = _pairs(vstarts[[i]], vcounts[[i]], starts[[j]], counts[[j]])
+    k = int(np.argmin(np.linalg.norm(v3[vi] - a3[ej], axis=1)))
+    (v_lon, v_lat), (e_lon, e_lat) = verts[vi[k]], segs[ej[k], 0]
+    least = min(least, float(GEOD.inv(v_lon, v_lat, e_lon, e_lat)[2]))
+    bi, pj = np.nonzero(low <= least)
+    sizes = vcounts[bi] * counts[pj]
+    block = np.cumsum(sizes) // 1_000_000
+    for part in np.unique(block):
+        chosen = block == part
+        yield _pairs(
+            vstarts[bi[chosen]],
+            vcounts[bi[chosen]],
+            starts[pj[chosen]],
+            counts[pj[chosen]],
+        )
+
+
+def _apart(a: BaseGeometry, b: BaseGeometry, *, piece: int = 64) -> float:
     """Minimum geodesic distance between two geometries, in metres.
 
     What :func:`distance` gives (0 when they touch; otherwise the least of
-    every vertex of one to every edge of the other), found by bounding every
-    vertex-edge pair by chords and solving on the ellipsoid only the pairs
-    whose lower bound is under the least upper bound.
+    every vertex of one to every edge of the other). Runs of ``piece``
+    vertices and of ``piece`` edges are each bounded by a ball in 3-D; only
+    the vertex-edge pairs of the runs whose balls may hold the minimum are
+    bounded by chords, and only the pairs whose lower bound is under the
+    least upper bound are solved on the ellipsoid.
     """
     if a.intersects(b):
         return 0.0
     sides = []
     for one, other in ((a, b), (b, a)):
-        verts = np.unique(shapely.get_coordinates(one), axis=0)
+        verts = shapely.get_coordinates(one)
         segs = _segments(other)
         if len(verts) and len(segs):
             sides.append((verts, segs))
-    # Blocks of vertices, so that a block's matrices stay near a million.
-    bounds = []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     least = np.inf
     for verts, segs in sides:
-        step = max(1, 1_000_000 // len(segs))
+        v3 = _xyz(verts)
         a3, d3, pad = _chords(segs)
-        for start in range(0, len(verts), step):
-            rel = _xyz(verts[start : start + step])[:, None, :] - a3[None, :, :]
-            lower, upper, t = _bounds(rel, d3[None, :, :], pad[None, :])
+        len2 = _squared_lengths(d3)
+        for vi, ej in _candidate_pairs(verts, v3, segs, a3, d3, pad, piece, least):
+            lower, upper, t = _bounds(v3[vi] - a3[ej], d3[ej], pad[ej], len2[ej])
             least = min(least, float(upper.min()))
-            i, j = np.nonzero(lower <= least)
-            bounds.append((verts[start + i], segs[j], lower[i, j], t[i, j]))
-    here = np.concatenate([v for v, _, _, _ in bounds])
-    segs = np.concatenate([s for _, s, _, _ in bounds])
-    lower = np.concatenate([lo for _, _, lo, _ in bounds])
-    t = np.concatenate([tt for _, _, _, tt in bounds])
+            keep = lower <= least
+            found.append((verts[vi[keep]], segs[ej[keep]], lower[keep], t[keep]))
+    here = np.concatenate([v for v, _, _, _ in found])
+    segs = np.concatenate([s for _, s, _, _ in found])
+    lower = np.concatenate([lo for _, _, lo, _ in found])
+    t = np.concatenate([tt for _, _, _, tt in found])
     keep = lower <= least
     metres, _ = _nearest_along(here[keep], segs[keep, 0], segs[keep, 1], t[keep])
     return float(metres.min())
@@ -1152,30 +1263,7 @@ class NearestIndex:
         segs = np.concatenate([s for _, s in parts])
         owner = np.concatenate([np.full(len(s), i) for i, s in parts])
         a3, d3, pad = _chords(segs)
-        b3 = a3 + d3
-        len2 = np.einsum("ij,ij->i", d3, d3)
-        # Pieces: runs of consecutive edges of one geometry that join end to
-        # end, at most ``piece`` long; a long edge is a piece of its own.
-        m = len(segs)
-        new = np.zeros(m, dtype=bool)
-        new[0] = True
-        new[1:] = (owner[1:] != owner[:-1]) | np.any(
-            segs[1:, 0] != segs[:-1, 1], axis=1
-        )
-        long = len2 > 50_000.0**2
-        new |= long
-        new[1:] |= long[:-1]
-        k = np.arange(m)
-        run = np.maximum.accumulate(np.where(new, k, 0))
-        new |= (k - run) % piece == 0
-        starts = np.flatnonzero(new)
-        counts = np.diff(np.append(starts, m))
-        centres = np.add.reduceat(a3 + b3, starts) / (2 * counts[:, None])
-        which = np.repeat(np.arange(len(starts)), counts)
-        reach = np.maximum(
-            np.linalg.norm(a3 - centres[which], axis=1),
-            np.linalg.norm(b3 - centres[which], axis=1),
-        )
+        starts, counts, centres, radii = _pieces(segs, owner, a3, d3, pad, piece)
         self._segs, self._owner = segs, owner
         self._a3, self._d3, self._pad = a3, d3, pad
         self._len2 = _squared_lengths(d3)
@@ -1183,7 +1271,7 @@ class NearestIndex:
         self._centres = centres
         # The centres' coordinates apart, for the distances of every query.
         self._cx, self._cy, self._cz = (centres[:, c].copy() for c in range(3))
-        self._radii = np.maximum.reduceat(reach + pad, starts)
+        self._radii = radii
 
     def _covering(self, lon: float, lat: float) -> np.ndarray:
         """Positions of the geometries that cover the point, ascending."""
