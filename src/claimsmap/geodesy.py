@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
@@ -319,16 +319,6 @@ def _settle(
     return todo
 
 
-@functools.lru_cache(maxsize=256)
-def _aeqd(lon0: float, lat0: float) -> Transformer:
-    """An azimuthal equidistant projection centred at (lon0, lat0), cached."""
-    return Transformer.from_crs(
-        "EPSG:4326",
-        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m",
-        always_xy=True,
-    )
-
-
 def _parts(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
     """Vertices (n, 2) and segments (m, 2, 2) of a geometry, in lon/lat."""
     vertices = shapely.get_coordinates(geom)
@@ -344,72 +334,6 @@ def _parts(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
             segments.append(np.stack([coords[:-1], coords[1:]], axis=1))
     segs = np.concatenate(segments) if segments else np.empty((0, 2, 2))
     return vertices, segs
-
-
-def _planar_segment_distance(points: np.ndarray, segs: np.ndarray) -> np.ndarray:
-    """Planar distances (len(points), len(segs)) from points to segments."""
-    a = segs[None, :, 0, :]
-    d = segs[None, :, 1, :] - a
-    rel = points[:, None, :] - a
-    length2 = np.einsum("...i,...i", d, d)
-    t = np.clip(
-        np.einsum("...i,...i", rel, d) / np.where(length2 == 0, 1, length2), 0, 1
-    )
-    nearest = a + t[..., None] * d
-    return np.hypot(*(points[:, None, :] - nearest).transpose(2, 0, 1))
-
-
-def _nearest(a: BaseGeometry, b: BaseGeometry) -> Distance:
-    """Minimum geodesic distance between two non-intersecting geometries."""
-    with np.errstate(all="ignore"):  # GEOS warns on degenerate segments
-        line = shapely.shortest_line(a, b)
-    (x0, y0), (x1, y1) = shapely.get_coordinates(line)
-    # The centre is rounded to a degree so that nearby queries share one
-    # projection; the margin below covers the offset.
-    aeqd = _aeqd(float(round((x0 + x1) / 2)), float(round((y0 + y1) / 2)))
-    va, sa = _parts(a)
-    vb, sb = _parts(b)
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        if xy.size == 0:
-            return xy
-        flat = xy.reshape(-1, 2)
-        x, y = aeqd.transform(flat[:, 0], flat[:, 1])
-        return np.column_stack([x, y]).reshape(xy.shape)
-
-    pva, psa, pvb, psb = project(va), project(sa), project(vb), project(sb)
-    vertex_pairs = np.hypot(*(pva[:, None, :] - pvb[None, :, :]).transpose(2, 0, 1))
-    pairs_ab = _planar_segment_distance(pva, psb) if len(psb) else None
-    pairs_ba = _planar_segment_distance(pvb, psa) if len(psa) else None
-    d0 = min(
-        float(m.min()) for m in (vertex_pairs, pairs_ab, pairs_ba) if m is not None
-    )
-    # The projection distorts distances away from its centre; keep every
-    # candidate that could be the true minimum, with room to spare.
-    limit = d0 * (1.05 + (d0 / _EARTH_RADIUS) ** 2) + 1000.0
-
-    # Candidates as (metres, point on a, point on b) arrays.
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    i, j = np.nonzero(vertex_pairs <= limit)
-    if len(i):
-        metres = GEOD.inv(va[i, 0], va[i, 1], vb[j, 0], vb[j, 1])[2]
-        found.append((np.atleast_1d(metres), va[i], vb[j]))
-    for matrix, verts, segs, forward in (
-        (pairs_ab, va, sb, True),
-        (pairs_ba, vb, sa, False),
-    ):
-        if matrix is None:
-            continue
-        i, j = np.nonzero(matrix <= limit)
-        if not len(i):
-            continue
-        metres, q = _nearest_on_segments(verts[i], segs[j, 0], segs[j, 1])
-        found.append((metres, verts[i], q) if forward else (metres, q, verts[i]))
-    metres = np.concatenate([f[0] for f in found])
-    k = int(np.argmin(metres))
-    on_a = np.concatenate([f[1] for f in found])[k]
-    on_b = np.concatenate([f[2] for f in found])[k]
-    return _inverse((float(on_a[0]), float(on_a[1])), (float(on_b[0]), float(on_b[1])))
 
 
 def distance(a: Any, b: Any) -> Distance:
@@ -476,7 +400,7 @@ def distance(a: Any, b: Any) -> Distance:
         if point is ga:
             return _inverse((point.x, point.y), on_shape)
         return _inverse(on_shape, (point.x, point.y))
-    return _nearest(ga, gb)
+    return _nearest_shapes(ga, gb)
 
 
 def _segments(geom: BaseGeometry) -> np.ndarray:
@@ -1115,27 +1039,27 @@ def _candidate_pairs(
         )
 
 
-def _apart(a: BaseGeometry, b: BaseGeometry, *, piece: int = 64) -> float:
-    """Minimum geodesic distance between two geometries, in metres.
+def _apart(a: BaseGeometry, b: BaseGeometry) -> float:
+    """Minimum geodesic distance between two geometries, in metres (0 if they touch)."""
+    return 0.0 if a.intersects(b) else _nearest_shapes(a, b).metres
 
-    What :func:`distance` gives (0 when they touch; otherwise the least of
-    every vertex of one to every edge of the other). Runs of ``piece``
-    vertices and of ``piece`` edges are each bounded by a ball in 3-D; only
-    the vertex-edge pairs of the runs whose balls may hold the minimum are
-    bounded by chords, and only the pairs whose lower bound is under the
-    least upper bound are solved on the ellipsoid.
+
+def _nearest_shapes(a: BaseGeometry, b: BaseGeometry, *, piece: int = 64) -> Distance:
+    """The nearest points of two geometries that do not touch, and their distance.
+
+    The least of every vertex of one to every edge of the other (edges as
+    geodesics). Runs of ``piece`` vertices and of ``piece`` edges are each
+    bounded by a ball in 3-D; only the vertex-edge pairs of the runs whose
+    balls may hold the minimum are bounded by chords, and only the pairs whose
+    lower bound is under the least upper bound are solved on the ellipsoid.
     """
-    if a.intersects(b):
-        return 0.0
-    sides = []
-    for one, other in ((a, b), (b, a)):
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]] = []
+    least = np.inf
+    for one, other, forward in ((a, b, True), (b, a, False)):
         verts = shapely.get_coordinates(one)
         segs = _segments(other)
-        if len(verts) and len(segs):
-            sides.append((verts, segs))
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    least = np.inf
-    for verts, segs in sides:
+        if not (len(verts) and len(segs)):
+            continue
         v3 = _xyz(verts)
         a3, d3, pad = _chords(segs)
         len2 = _squared_lengths(d3)
@@ -1143,14 +1067,22 @@ def _apart(a: BaseGeometry, b: BaseGeometry, *, piece: int = 64) -> float:
             lower, upper, t = _bounds(v3[vi] - a3[ej], d3[ej], pad[ej], len2[ej])
             least = min(least, float(upper.min()))
             keep = lower <= least
-            found.append((verts[vi[keep]], segs[ej[keep]], lower[keep], t[keep]))
-    here = np.concatenate([v for v, _, _, _ in found])
-    segs = np.concatenate([s for _, s, _, _ in found])
-    lower = np.concatenate([lo for _, _, lo, _ in found])
-    t = np.concatenate([tt for _, _, _, tt in found])
+            found.append(
+                (verts[vi[keep]], segs[ej[keep]], lower[keep], t[keep], forward)
+            )
+    here = np.concatenate([f[0] for f in found])
+    segs = np.concatenate([f[1] for f in found])
+    lower = np.concatenate([f[2] for f in found])
+    t = np.concatenate([f[3] for f in found])
+    forwards = np.concatenate([np.full(len(f[0]), f[4]) for f in found])
     keep = lower <= least
-    metres, _ = _nearest_along(here[keep], segs[keep, 0], segs[keep, 1], t[keep])
-    return float(metres.min())
+    metres, q = _nearest_along(here[keep], segs[keep, 0], segs[keep, 1], t[keep])
+    k = int(np.argmin(metres))
+    vertex = (float(here[keep][k, 0]), float(here[keep][k, 1]))
+    on_edge = (float(q[k, 0]), float(q[k, 1]))
+    if forwards[keep][k]:
+        return _inverse(vertex, on_edge)
+    return _inverse(on_edge, vertex)
 
 
 def distance_matrix(
