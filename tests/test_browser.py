@@ -515,6 +515,34 @@ def test_rings_labels_crowded_out_still_keep_off_each_other(browser, tmp_path):
     page.close()
 
 
+def test_the_opening_view_is_not_animated(browser, tmp_path):
+    """The map opens at its fitted view at once: no zoom animation runs while
+    the labels are placed or a picture is taken (one did, and a ring's label
+    was placed mid-zoom)."""
+    path = cm.Map.preset("senkaku").save(tmp_path / "senkaku.html")
+    page = browser.new_page(viewport={"width": 1200, "height": 850})
+    page.add_init_script(
+        """window.cmZoomAnimated = false;
+        new MutationObserver(() => {
+          if (document.querySelector('.leaflet-zoom-anim')) {
+            window.cmZoomAnimated = true;
+          }
+        }).observe(document, {subtree: true, attributes: true,
+                              attributeFilter: ['class']});"""
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function(READY)
+    page.evaluate(NEXT_FRAMES)
+    page.wait_for_timeout(400)  # longer than Leaflet's zoom animation
+    assert page.evaluate("() => window.cmZoomAnimated") is False
+    zoom = page.evaluate(
+        """() => { const k = Object.keys(window).find(k => k.startsWith('map_')
+                     && window[k] instanceof L.Map); return window[k].getZoom(); }"""
+    )
+    assert zoom == 8
+    page.close()
+
+
 def test_zooming_in_keeps_the_names_apart_and_shows_more(browser, tmp_path):
     path = cm.Map.preset("south-china-sea").save(tmp_path / "scs.html")
     view = Page(browser, path)

@@ -128,6 +128,9 @@ window.cmRingLabel = function (marker, spots) {
       pending = true;
       requestAnimationFrame(function () {
         pending = false;
+        // Boxes measured mid-zoom are neither where they were nor where
+        // they will be: the pass waits for the zoom's end.
+        if (map._animatingZoom) { schedule(); return; }
         // The place names' pass places the rings' labels first, then keeps
         // clear of them; without names, the rings' labels alone.
         (window.cmDeclutter || window.cmPlaceRings)();
@@ -416,6 +419,27 @@ class _TimeSlider(MacroElement):
 
         self.months = script_json([index(first), index(last)])
         self.start = script_json(index(start))
+
+
+class _OpeningView(MacroElement):
+    """The opening view, fitted to the bounds at once.
+
+    Leaflet animates a fitted zoom by default: the page's labels would be
+    placed, and a picture taken, in the middle of the animation.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.fitBounds({{ this.bounds }}, {animate: false});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "OpeningView"
+        self.bounds = script_json(bounds)
 
 
 class _LayerGroups(MacroElement):
@@ -920,7 +944,7 @@ class Map:
             north = max(e[3] for e in self._extent)
         else:
             west, south, east, north = 95.0, -12.0, 150.0, 45.0
-        self._map.fit_bounds([[south, west], [north, east]])
+        _OpeningView([[south, west], [north, east]]).add_to(self._map)
         if self._labels:
             LabelLayer(self._labels).add_to(self._map)
         if self.static:

@@ -1124,7 +1124,11 @@ class LabelLayer(MacroElement):
   function schedule() {
     if (pending) { return; }
     pending = true;
-    requestAnimationFrame(function () { pending = false; declutter(); });
+    requestAnimationFrame(function () {
+      pending = false;
+      if (map._animatingZoom) { schedule(); return; }  // measured after the zoom
+      declutter();
+    });
   }
   // A control that grows or shrinks (the layer switcher grouped, the legend
   // laid out in columns) changes the room the names have.
