@@ -84,6 +84,31 @@ def main() -> None:
         "MOFA: about 160 km"
     )
 
+    # Shore to shore between the atlas's islands, thousands of vertices each.
+    print()
+    print("island to island (shore to shore)")
+    names = [
+        ("island-hainan", "island-luzon"),
+        ("island-palawan", "island-borneo"),
+        ("island-luzon", "island-taiwan"),
+        ("island-kyushu", "island-jeju"),
+        ("island-yonaguni-jima", "island-taiwan"),
+    ]
+    for a, b in names:
+        ga, gb = cm.find(a).geometry, cm.find(b).geometry
+        vertices = len(shapely.get_coordinates(ga)) + len(shapely.get_coordinates(gb))
+        t_cm, found = timed(lambda ga=ga, gb=gb: cm.distance(ga, gb))
+        sa, sb = gpd.GeoSeries([ga], crs=4326), gpd.GeoSeries([gb], crs=4326)
+        t_gp, merc = timed(
+            lambda sa=sa, sb=sb: sa.to_crs(3857).distance(sb.to_crs(3857))
+        )
+        km, merc_km = found.metres / 1000, float(merc.iloc[0]) / 1000
+        print(
+            f"  {a[7:]}-{b[7:]} ({vertices:,} vertices): claimsmap {km:,.3f} km in "
+            f"{t_cm * 1000:.1f} ms; geopandas 3857 {merc_km:,.3f} km "
+            f"({(merc_km - km) / km:+.1%}) in {t_gp * 1000:.1f} ms"
+        )
+
 
 if __name__ == "__main__":
     main()
