@@ -115,6 +115,22 @@ window.cmBoxes = function (selectors, each) {
   });
   return out;
 };
+// A pass in the next frame, however many changes ask for one; none while the
+// map zooms (boxes measured mid-zoom are neither where they were nor where
+// they will be: the pass waits for the zoom's end).
+window.cmScheduler = function (map, pass) {
+  var pending = false;
+  function schedule() {
+    if (pending) { return; }
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      if (map._animatingZoom) { schedule(); return; }
+      pass();
+    });
+  }
+  return schedule;
+};
 window.cmRingLabels = [];
 window.cmRingLabel = function (marker, spots) {
   window.cmRingLabels.push({marker: marker, spots: spots || []});
@@ -122,20 +138,11 @@ window.cmRingLabel = function (marker, spots) {
     var map = marker._map;
     if (map._cmRings) { return; }
     map._cmRings = true;
-    var pending = false;
-    function schedule() {
-      if (pending) { return; }
-      pending = true;
-      requestAnimationFrame(function () {
-        pending = false;
-        // Boxes measured mid-zoom are neither where they were nor where
-        // they will be: the pass waits for the zoom's end.
-        if (map._animatingZoom) { schedule(); return; }
-        // The place names' pass places the rings' labels first, then keeps
-        // clear of them; without names, the rings' labels alone.
-        (window.cmDeclutter || window.cmPlaceRings)();
-      });
-    }
+    // The place names' pass places the rings' labels first, then keeps
+    // clear of them; without names, the rings' labels alone.
+    var schedule = window.cmScheduler(map, function () {
+      (window.cmDeclutter || window.cmPlaceRings)();
+    });
     // Features drawn later (the date slider fills its layers) are markers to
     // keep clear of too.
     map.on("zoomend moveend resize overlayadd overlayremove layeradd layerremove",

@@ -1117,19 +1117,11 @@ class LabelLayer(MacroElement):
       })
     }).addTo(map);
   });
-  // The controls and the range rings' labels are kept clear of (the rules
-  // are the page's, window.cmBoxes and the rest: maps/_map.py).
+  // The controls and the range rings' labels are kept clear of (the rules,
+  // and the scheduling of passes, are the page's: window.cmBoxes,
+  // window.cmScheduler and the rest, maps/_map.py).
   var keepClear = window.cmControls.concat([".cm-label span"]);
-  var pending = false;
-  function schedule() {
-    if (pending) { return; }
-    pending = true;
-    requestAnimationFrame(function () {
-      pending = false;
-      if (map._animatingZoom) { schedule(); return; }  // measured after the zoom
-      declutter();
-    });
-  }
+  var schedule = window.cmScheduler(map, function () { declutter(); });
   // A control that grows or shrinks (the layer switcher grouped, the legend
   // laid out in columns) changes the room the names have.
   var sizes = window.ResizeObserver ? new ResizeObserver(schedule) : null;
