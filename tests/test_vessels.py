@@ -22,6 +22,8 @@ import claimsmap as cm
 from claimsmap.synthetic import loiter_track
 from claimsmap.vessels import clean, decode_lines, format_of, read_ais, ship_type
 
+from .test_cli import run
+
 DATA = Path(__file__).parent / "data" / "ais"
 # Type 1/18/19 positions are in 1/10000 minute, type 27 in 1/10 minute; pyais
 # gives degrees to 6 decimals. A position read back is within one unit of its
@@ -566,16 +568,8 @@ def test_ship_type_table():
 # --- the command line -----------------------------------------------------------
 
 
-def claimsmap(*args):
-    import subprocess
-    import sys
-
-    return subprocess.run(
-        [sys.executable, "-m", "claimsmap", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+# The command, as test_cli runs it; each test reads the exit code itself.
+claimsmap = functools.partial(run, check=False)
 
 
 def test_cli_presence_reads_a_raw_log_and_reports_what_it_dropped(track, tmp_path):
