@@ -39,7 +39,7 @@ from claimsmap.presence import (
     _result,
     zone_index,
 )
-from claimsmap.vessels import DROPPED, MAX_SPEED_KN
+from claimsmap.vessels import DROPPED, MAX_SPEED_KN, check_max_speed
 from claimsmap.vessels import clean as clean_positions
 
 try:
@@ -221,10 +221,8 @@ def presence(
             "clean=True judges each vessel's track whole, which needs the shuffle: "
             "leave in_order=False, or clean the positions before"
         )
-    if clean and max_speed_kn is not None and not max_speed_kn > 0:
-        raise ClaimsmapError(
-            f"max_speed_kn={max_speed_kn!r}: give a positive speed in knots, e.g. 50"
-        )
+    if clean:  # on the client, before any work is sent
+        check_max_speed(max_speed_kn)
     missing = [c for c in (vessel, time) if c not in ddf.columns]
     if missing:
         raise ClaimsmapError(

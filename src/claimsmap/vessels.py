@@ -994,6 +994,14 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 # --- cleaning -----------------------------------------------------------------
 
 
+def check_max_speed(max_speed_kn: float | None) -> None:
+    """Raise unless ``max_speed_kn`` is a positive speed in knots, or None."""
+    if max_speed_kn is not None and not max_speed_kn > 0:
+        raise ClaimsmapError(
+            f"max_speed_kn={max_speed_kn!r}: give a positive speed in knots, e.g. 50"
+        )
+
+
 def clean(
     positions: pd.DataFrame, *, max_speed_kn: float | None = MAX_SPEED_KN
 ) -> pd.DataFrame:
@@ -1047,10 +1055,7 @@ def clean(
     >>> {k: v for k, v in kept.attrs["dropped"].items() if v}
     {'impossible': 1, 'duplicate': 1, 'too_fast': 1}
     """
-    if max_speed_kn is not None and not max_speed_kn > 0:
-        raise ClaimsmapError(
-            f"max_speed_kn={max_speed_kn!r}: give a positive speed in knots, e.g. 50"
-        )
+    check_max_speed(max_speed_kn)
     for name in STANDARD:
         if name not in positions.columns:
             raise ClaimsmapError(
